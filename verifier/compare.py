@@ -1,0 +1,120 @@
+"""Claims against the capability graph: undeclared (SB201), unused (SB202), unverifiable
+(SB203) and exfiltration flows (SB204)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from verifier import findings
+from verifier.capability import ANY, FS_KINDS, Capability, Kind
+from verifier.graph import CapabilityGraph, Flow
+from verifier.model import Claim, Evidence, Finding, Manifest, Severity
+from verifier.risk import Tier, risk_tier
+
+UNDECLARED_SEVERITY = {
+    (True, Tier.NORMAL): Severity.MEDIUM, (True, Tier.SENSITIVE): Severity.HIGH,
+    (True, Tier.PRIVILEGED): Severity.CRITICAL, (False, Tier.NORMAL): Severity.LOW,
+    (False, Tier.SENSITIVE): Severity.MEDIUM, (False, Tier.PRIVILEGED): Severity.HIGH,
+}
+"""SB201 severity by (the skill declares claims, risk tier of the capability)."""
+
+CODE_KINDS = frozenset(Kind) - {Kind.AGENT_TOOL, Kind.AGENT_INVOKE}
+"""Kinds that code can exercise; only claims of these kinds can be found unused."""
+
+DYNAMIC_DETAILS = {
+    "eval": "code built at run time is evaluated",
+    "decode": "decoded text is run (decode-and-run)",
+    "shell-pipe": "fetched text is piped into a shell",
+    "import": "a module whose name is computed at run time is imported",
+    "reflection": "a function is looked up by a name computed at run time",
+    "pickle": "serialized objects are loaded (pickle runs code while loading)",
+    "native": "native code is loaded",
+}
+
+_GENERIC_WORDS = frozenset({"api", "key", "token", "secret", "access", "pat", "password",
+                            "pass", "auth", "bot", "client", "id", "app", "private", "personal",
+                            "oauth", "bearer", "user", "credentials", "credential"})
+
+
+def compare(graph: CapabilityGraph, manifest: Manifest) -> tuple[Finding, ...]:
+    """Every finding of claims versus code, sorted."""
+    capabilities = graph.capabilities()
+    claims = manifest.claims
+    produced = [*_undeclared(graph, capabilities, claims, manifest.declares_anything),
+                *_unverifiable(graph, capabilities), *_unused(capabilities, claims),
+                *_exfiltration(graph, claims)]
+    return tuple(sorted(produced, key=findings.order))
+
+
+def declared(capability: Capability, claims: tuple[Claim, ...]) -> bool:
+    """Whether some claim covers the capability."""
+    return any(claim.capability.covers(capability) for claim in claims)
+
+
+def _undeclared(graph: CapabilityGraph, capabilities: dict[Capability, tuple[Evidence, ...]],
+                claims: tuple[Claim, ...], declares: bool) -> Iterator[Finding]:
+    for capability, evidence in capabilities.items():
+        if capability.kind == Kind.CODE_DYNAMIC or declared(capability, claims):
+            continue
+        tier = risk_tier(capability)
+        first = evidence[0]
+        yield findings.make("SB201", first.location, capability=capability,
+                            severity=UNDECLARED_SEVERITY[(declares, tier)],
+                            witness=graph.witness(first), tier=tier, via=first.via)
+
+
+def _unverifiable(graph: CapabilityGraph,
+                  capabilities: dict[Capability, tuple[Evidence, ...]]) -> Iterator[Finding]:
+    """One SB203 per dynamic mechanism and file: every unreadable file is named."""
+    for capability, evidence in capabilities.items():
+        if capability.kind != Kind.CODE_DYNAMIC:
+            continue
+        firsts = {e.location.path: e for e in reversed(evidence)}
+        for first in sorted(firsts.values()):
+            detail = DYNAMIC_DETAILS.get(capability.scope, first.via)
+            yield findings.make("SB203", first.location, capability=capability,
+                                witness=graph.witness(first), detail=detail)
+
+
+def _unused(capabilities: dict[Capability, tuple[Evidence, ...]],
+            claims: tuple[Claim, ...]) -> Iterator[Finding]:
+    for claim in claims:
+        if not claim.explicit or claim.capability.kind not in CODE_KINDS:
+            continue
+        if not any(claim.capability.covers(c) for c in capabilities):
+            yield findings.make("SB202", claim.location, capability=claim.capability)
+
+
+def _exfiltration(graph: CapabilityGraph, claims: tuple[Claim, ...]) -> Iterator[Finding]:
+    reported: set[tuple[Capability, Capability]] = set()
+    for flow in graph.flows():
+        pair = (flow.source.capability, flow.sink.capability)
+        severity = _flow_severity(flow)
+        if pair in reported or severity is None:
+            continue
+        if declared(pair[0], claims) and declared(pair[1], claims):
+            continue  # both ends claimed: the skill says it does this
+        reported.add(pair)
+        yield findings.make("SB204", flow.sink.location, capability=pair[1], severity=severity,
+                            witness=graph.witness(flow.sink), source=pair[0], sink=pair[1],
+                            where=f"{flow.sink.location.path.name} (source line "
+                                  f"{flow.source.location.line})")
+
+
+def _flow_severity(flow: Flow) -> Severity | None:
+    """Critical for a secret file sent out; high for a secret variable sent elsewhere; none
+    for a secret variable sent to its own service (``GITHUB_TOKEN`` → ``api.github.com``)."""
+    source, sink = flow.source.capability, flow.sink.capability
+    if source.kind in FS_KINDS:
+        return Severity.CRITICAL
+    if sink.kind == Kind.NET_CONNECT and sink.scope != ANY and _own_service(source.scope,
+                                                                            sink.scope):
+        return None
+    return Severity.HIGH
+
+
+def _own_service(variable: str, host: str) -> bool:
+    words = [w for w in re.split(r"[_\W]+", variable.lower()) if w]
+    names = [w for w in words if w not in _GENERIC_WORDS and len(w) >= 3]
+    return any(name in host.lower() for name in names)

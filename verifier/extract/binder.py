@@ -1,0 +1,140 @@
+"""First walk over a Python tree: build the scopes and record every name binding."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from verifier.extract.scope import (Expr, Fixed, ModuleIndex, Scope, from_import_value,
+                                    import_value)
+from verifier.extract.values import UNKNOWN, Func
+
+
+def dotted_name(node: cst.BaseExpression) -> str:
+    """``a.b.c`` for a Name/Attribute chain, empty for anything else."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        head = dotted_name(node.value)
+        return f"{head}.{node.attr.value}" if head else ""
+    return ""
+
+
+class Binder(cst.CSTVisitor):
+    """Collects the scopes of a module (keyed by their defining node) and their bindings."""
+
+    def __init__(self, index: ModuleIndex) -> None:
+        self.index = index
+        self.module = Scope("", "module", None)
+        self.scopes: dict[cst.CSTNode, Scope] = {}
+        self.stack = [self.module]
+
+    @property
+    def scope(self) -> Scope:
+        """The innermost scope being walked."""
+        return self.stack[-1]
+
+    def _enter(self, node: cst.CSTNode, name: str, kind: str) -> None:
+        scope = self.scope.child(name, kind)
+        self.scopes[node] = scope
+        self.stack.append(scope)
+
+    def _leave(self, node: cst.CSTNode) -> None:
+        self.stack.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.scope.bind(node.name.value, Fixed(Func(self.index.file,
+                                                    self.scope.child(node.name.value, "").name)))
+        self._enter(node, node.name.value, "function")
+        for param in _params(node.params):
+            self._bind_param(param)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._leave(original_node)
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self._enter(node, "<lambda>", "function")
+        for param in _params(node.params):
+            self._bind_param(param)
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self._leave(original_node)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.scope.bind(node.name.value, Fixed(UNKNOWN))
+        self._enter(node, node.name.value, "class")
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._leave(original_node)
+
+    def _bind_param(self, param: cst.Param) -> None:
+        # A parameter is whatever a caller passes (unknown) or its default.
+        self.scope.bind(param.name.value, Fixed(UNKNOWN))
+        if param.default is not None:
+            self.scope.bind(param.name.value, Expr(param.default, self.stack[-2]))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._bind_target(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._bind_target(node.target, node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._bind_target(node.target, None)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._bind_target(node.target, node.value)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._bind_target(node.target, None)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._bind_target(node.target, None)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._bind_target(node.asname.name, node.item)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None:
+            self._bind_target(node.name.name, None)
+
+    def _bind_target(self, target: cst.BaseExpression, value: cst.BaseExpression | None,
+                     item: int | None = None) -> None:
+        if isinstance(target, cst.Name):
+            binding = Expr(value, self.scope, item) if value is not None else Fixed(UNKNOWN)
+            self.scope.bind(target.value, binding)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for position, element in enumerate(target.elements):
+                unpacked = element.value if isinstance(element, cst.Element) else None
+                if unpacked is not None:
+                    self._bind_target(unpacked, value, position if value is not None else None)
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            dotted = dotted_name(alias.name)
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self.scope.bind(alias.asname.name.value, Fixed(import_value(self.index, dotted)))
+            else:
+                head = dotted.split(".")[0]
+                self.scope.bind(head, Fixed(import_value(self.index, head)))
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            return
+        module = dotted_name(node.module) if node.module is not None else ""
+        level = len(node.relative)
+        for alias in node.names:
+            name = dotted_name(alias.name)
+            bound = alias.asname.name.value if alias.asname is not None and isinstance(
+                alias.asname.name, cst.Name) else name
+            self.scope.bind(bound, Fixed(from_import_value(self.index, module, name, level)))
+
+
+def _params(params: cst.Parameters) -> list[cst.Param]:
+    listed = [*params.posonly_params, *params.params, *params.kwonly_params]
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            listed.append(star)
+    return listed

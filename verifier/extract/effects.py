@@ -1,0 +1,223 @@
+"""Apply a catalog entry to the evaluated arguments of one call: capabilities and their scopes."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from typing import Callable
+
+from verifier.capability import ANY, Capability, Kind
+from verifier.catalog import SELF, Arg, Effect, Entry
+from verifier.extract import scopes
+from verifier.extract.command import command_capabilities
+from verifier.extract.values import (HOLE, UNKNOWN, Const, Obj, Ref, Seq, Value, Values,
+                                     is_decoded, text_of)
+
+INTERPRETERS = frozenset({"python", "python3", "bash", "sh", "zsh", "node", "deno", "bun",
+                          "uv", "npx", "tsx", "ts-node"})
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """The evaluated arguments of a call, and the skill files it may refer to."""
+
+    positional: list[Values]
+    keywords: dict[str, Values]
+    files: frozenset[str]
+    file: str
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What a call does: capabilities, skill files it runs, constant code it runs."""
+
+    capabilities: tuple[Capability, ...] = ()
+    invokes: tuple[str, ...] = ()
+    code: tuple[tuple[str, bool], ...] = ()
+
+    def __add__(self, other: Applied) -> Applied:
+        return Applied(self.capabilities + other.capabilities, self.invokes + other.invokes,
+                       self.code + other.code)
+
+
+class _Evaluator:  # the part of Evaluator this module needs (avoids an import cycle)
+    def call_value(self, callee: Value, args: list[Values]) -> Values: ...
+
+
+def argument(site: CallSite, arg: Arg, receiver: Value | None) -> Values | None:
+    """The values of one argument, or None when the call does not pass it."""
+    if arg.position == SELF:
+        return (receiver,) if receiver is not None else (UNKNOWN,)
+    if isinstance(arg.position, int) and arg.position < len(site.positional):
+        return site.positional[arg.position]
+    if arg.keyword is not None and arg.keyword in site.keywords:
+        return site.keywords[arg.keyword]
+    return None
+
+
+def apply_entry(entry: Entry, site: CallSite, receiver: Value | None,
+                evaluator: object) -> Applied:
+    """The capabilities (and invocations, and code to analyse) of calling ``entry``."""
+    if entry.when is not None and not _condition_holds(entry, site, receiver):
+        return Applied()
+    applied = Applied()
+    for number, effect in enumerate(entry.effects):
+        kinds = _mode_kinds(entry, site) if number == 0 and entry.mode else (effect.kind,)
+        for kind in kinds:
+            applied = applied + _effect(entry, effect, kind, site, receiver)
+    return applied
+
+
+def _condition_holds(entry: Entry, site: CallSite, receiver: Value | None) -> bool:
+    assert entry.when is not None
+    if entry.when.arg.position == "*":
+        candidates = [v for group in [*site.positional, *site.keywords.values()] for v in group]
+    else:
+        candidates = list(argument(site, entry.when.arg, receiver) or ())
+    needles = [n.lower() for n in entry.when.needles]
+    for value in candidates:
+        text = text_of(value)
+        if text is None or HOLE in text or any(n in text.lower() for n in needles):
+            return True
+    return False
+
+
+def _mode_kinds(entry: Entry, site: CallSite) -> tuple[Kind, ...]:
+    assert entry.mode is not None
+    values = argument(site, entry.mode, None)
+    modes = [text_of(v) for v in values] if values else [entry.mode_default]
+    kinds: set[Kind] = set()
+    for mode in modes:
+        if mode is None or HOLE in mode:
+            return (Kind.FS_READ, Kind.FS_WRITE)
+        if "r" in mode or "+" in mode:
+            kinds.add(Kind.FS_READ)
+        if set(mode) & set("wax+"):
+            kinds.add(Kind.FS_WRITE)
+    return tuple(sorted(kinds)) or (Kind.FS_READ,)
+
+
+def _effect(entry: Entry, effect: Effect, kind: Kind, site: CallSite,
+            receiver: Value | None) -> Applied:
+    values = argument(site, effect.arg, receiver)
+    if effect.scope in _SPECIAL:
+        return _SPECIAL[effect.scope](entry, effect, kind, site, values or ())
+    if effect.scope == "fixed":
+        return Applied((Capability.of(kind, effect.fixed),))
+    if values is None:
+        values = (UNKNOWN,) if effect.scope != "any" else ()
+    if effect.scope == "host":
+        port = argument(site, effect.port, None) if effect.port else None
+        return Applied(tuple(Capability.of(kind, scopes.host_scope(v, port[0] if port else None))
+                             for v in values))
+    derive = _SCOPES.get(effect.scope)
+    return Applied(tuple(Capability.of(kind, derive(v) if derive else ANY) for v in values)
+                   or (Capability.of(kind),))
+
+
+def _argv(entry: Entry, effect: Effect, kind: Kind, site: CallSite, values: Values) -> Applied:
+    if entry.varargs and isinstance(effect.arg.position, int):
+        values = (Seq(tuple(g[0] if len(g) == 1 else UNKNOWN
+                            for g in site.positional[effect.arg.position:])),)
+    shell = entry.shell is not None and scopes.is_true(
+        (site.keywords.get(entry.shell.keyword or "") or (None,))[0])
+    applied = Applied()
+    for value in values or (UNKNOWN,):
+        text = text_of(value)
+        if shell or (text is not None and " " in text.strip() and not isinstance(value, Seq)
+                     and entry.shell is None):
+            applied = applied + _command(entry, effect, kind, site, (value,))
+            continue
+        words = scopes.argv_words(value) or ([text] if text is not None else None)
+        applied = applied + _run(words, site)
+    return applied
+
+
+def _run(words: list[str] | None, site: CallSite) -> Applied:
+    """A process start: an invocation of a bundled script, or proc.exec of its argv prefix."""
+    if words:
+        target = bundled_script(words, site.files, site.file)
+        if target is not None:
+            return Applied(invokes=(target,))
+    return Applied((Capability.of(Kind.PROC_EXEC, scopes.argv_prefix(words or [])),))
+
+
+def bundled_script(words: list[str], files: frozenset[str], current: str) -> str | None:
+    """The skill file that ``python scripts/x.py`` (or ``./scripts/x.sh``) runs, if any."""
+    program = words[0].rsplit("/", 1)[-1]
+    candidates = words[1:2] if program in INTERPRETERS else words[:1]
+    for word in candidates:
+        found = _skill_file(word, files, current)
+        if found is not None:
+            return found
+    return None
+
+
+def _skill_file(word: str, files: frozenset[str], current: str) -> str | None:
+    if HOLE in word:
+        return None
+    for prefix in ("${SKILL_DIR}/", "./"):
+        if word.startswith(prefix):
+            word = word[len(prefix):]
+    for candidate in (word, posixpath.join(posixpath.dirname(current), word)):
+        normal = posixpath.normpath(candidate)
+        if normal in files:
+            return normal
+    return None
+
+
+def _command(entry: Entry, effect: Effect, kind: Kind, site: CallSite,
+             values: Values) -> Applied:
+    applied = Applied()
+    for value in values or (UNKNOWN,):
+        text = text_of(value)
+        if text is None:
+            applied = applied + Applied((Capability.of(Kind.PROC_EXEC),))
+            continue
+        capabilities, commands = command_capabilities(text)
+        applied = applied + Applied(capabilities)
+        for words in commands:
+            applied = applied + _run(words, site)
+    return applied
+
+
+def _code(entry: Entry, effect: Effect, kind: Kind, site: CallSite, values: Values) -> Applied:
+    """Constant code is analysed; decoded code is decode-and-run; other code is dynamic."""
+    applied = Applied()
+    for value in values or (UNKNOWN,):
+        text = text_of(value)
+        if is_decoded(value):
+            applied = applied + Applied((Capability.of(Kind.CODE_DYNAMIC, "decode"),))
+        if text is not None and HOLE not in text:
+            applied = applied + Applied(code=((text, is_decoded(value)),))
+        elif not is_decoded(value):
+            applied = applied + Applied((Capability.of(Kind.CODE_DYNAMIC, "eval"),))
+    return applied
+
+
+def _module(entry: Entry, effect: Effect, kind: Kind, site: CallSite, values: Values) -> Applied:
+    known = all(text_of(v) is not None and HOLE not in (text_of(v) or "") for v in values)
+    return Applied() if values and known else Applied((Capability.of(kind, effect.fixed),))
+
+
+def _attribute(entry: Entry, effect: Effect, kind: Kind, site: CallSite,
+               values: Values) -> Applied:
+    """``getattr(module, name)`` with a computed name hides which function runs."""
+    targets = site.positional[0] if site.positional else ()
+    module_like = any(isinstance(t, (Ref, Obj)) for t in targets)
+    if module_like and not _module(entry, effect, kind, site, values).capabilities == ():
+        return Applied((Capability.of(kind, effect.fixed),))
+    return Applied()
+
+
+_SCOPES: dict[str, Callable[[Value], str]] = {
+    "path": scopes.path_scope, "url": scopes.url_scope, "address": scopes.address_scope,
+    "port": scopes.port_scope, "env": scopes.env_scope,
+}
+
+_SPECIAL: dict[str, Callable[[Entry, Effect, Kind, CallSite, Values], Applied]] = {
+    "argv": _argv, "command": _command, "code": _code, "module": _module,
+    "attribute": _attribute,
+}
+
+__all__ = ["Applied", "CallSite", "apply_entry", "bundled_script", "Const"]

@@ -1,0 +1,292 @@
+"""Evaluate Python expressions to abstract values: constants folded, names and aliases resolved.
+
+Evaluation has no side effects: it only says what an expression is known to be. Which
+capabilities a call exercises is decided by the extractor from these values.
+"""
+
+from __future__ import annotations
+
+from itertools import product
+from typing import Callable, Iterable
+
+import libcst as cst
+
+from verifier.catalog import Catalog
+from verifier.extract.fold import FOLDERS, PATH
+from verifier.extract.scope import Binding, Expr, Scope
+from verifier.extract.values import (HOLE, MAX_ALTERNATIVES, UNKNOWN, Const, Func, Method, Obj,
+                                     Partial, Ref, Seq, Value, Values, merge, one, text_of,
+                                     text_or_hole)
+
+_NAMED_CONSTANTS: dict[str, Value] = {"True": Const(True), "False": Const(False),
+                                      "None": Const(None)}
+
+
+class Evaluator:
+    """Evaluates expressions of one file against its scopes."""
+
+    def __init__(self, catalog: Catalog, file_scope_path: str) -> None:
+        self.catalog = catalog
+        self.file_value = Const(f"${{SKILL_DIR}}/{file_scope_path}")
+        self._memo: dict[tuple[int, str], Values] = {}
+        self._busy: set[tuple[int, str]] = set()
+
+    def evaluate(self, node: cst.BaseExpression, scope: Scope) -> Values:
+        """The alternatives an expression may take."""
+        handler = _HANDLERS.get(type(node))
+        return handler(self, node, scope) if handler else one(UNKNOWN)
+
+    def lookup(self, name: str, scope: Scope) -> Values:
+        """The alternatives of a name, through aliases and re-assignments."""
+        if name in _NAMED_CONSTANTS:
+            return one(_NAMED_CONSTANTS[name])
+        if name == "__file__":
+            return one(self.file_value)
+        bindings = scope.find(name)
+        if bindings is None:
+            return one(UNKNOWN)
+        key = (id(bindings), name)
+        if key in self._busy:
+            return one(UNKNOWN)  # a cycle such as x = x + "a": widen
+        if key not in self._memo:
+            self._busy.add(key)
+            self._memo[key] = merge(*(self._binding(b) for b in bindings))
+            self._busy.discard(key)
+        return self._memo[key]
+
+    def _binding(self, binding: Binding) -> Values:
+        if not isinstance(binding, Expr):
+            return one(binding.value)
+        values = self.evaluate(binding.node, binding.scope)
+        if binding.item is None:
+            return values
+        return merge(*(one(_item(v, binding.item)) for v in values))
+
+    def attribute(self, value: Value, name: str) -> Value:
+        """``value.name``."""
+        if isinstance(value, Ref):
+            return Ref(f"{value.name}.{name}")
+        if isinstance(value, Func):
+            return Func(value.file, name) if not value.name else UNKNOWN
+        if isinstance(value, Obj) and f"{value.type}.{name}" in _PROPERTIES:
+            return FOLDERS[f"{value.type}.{name}"]([value])
+        return Method(value, name)
+
+    def call_value(self, callee: Value, args: list[Values]) -> Values:
+        """The value a call returns (folded when the callee is known)."""
+        if isinstance(callee, Partial):
+            return self.call_value(callee.target, [one(a) for a in callee.args] + args)
+        name = qualified(callee)
+        if name is None:
+            return one(UNKNOWN)
+        receiver = [one(callee.receiver)] if isinstance(callee, Method) else []
+        folder = FOLDERS.get(name)
+        if folder is not None:
+            return merge(*(one(folder(list(c))) for c in _combinations(receiver + args)))
+        return one(self._returned(name, args))
+
+    def _returned(self, name: str, args: list[Values]) -> Value:
+        entry = self.catalog.entries.get(name)
+        if entry is None:
+            return UNKNOWN
+        if entry.returns:
+            return Obj(entry.returns, UNKNOWN)
+        if entry.effects and entry.effects[0].scope == "module" and args:
+            text = text_of(args[0][0]) if len(args[0]) == 1 else None
+            return Ref(text) if text and HOLE not in text else UNKNOWN
+        if entry.effects and entry.effects[0].scope == "attribute" and len(args) >= 2:
+            name_text = text_of(args[1][0]) if len(args[1]) == 1 else None
+            if name_text and HOLE not in name_text:
+                return self.attribute(args[0][0], name_text) if len(args[0]) == 1 else UNKNOWN
+        return UNKNOWN
+
+
+def qualified(value: Value) -> str | None:
+    """The catalog name of a callable value: ``os.system``, ``requests.Session.get``."""
+    if isinstance(value, Ref):
+        return value.name
+    if isinstance(value, Method):
+        receiver = value.receiver
+        if isinstance(receiver, Obj):
+            return f"{receiver.type}.{value.name}"
+        if isinstance(receiver, Const):
+            kind = "bytes" if isinstance(receiver.value, bytes) else "str"
+            return f"{kind}.{value.name}"
+    return None
+
+
+def _item(value: Value, index: int) -> Value:
+    if isinstance(value, Seq) and index < len(value.items):
+        return value.items[index]
+    return UNKNOWN
+
+
+def _combinations(groups: list[Values]) -> Iterable[tuple[Value, ...]]:
+    count = 1
+    for group in groups:
+        count *= len(group)
+    if count > MAX_ALTERNATIVES:
+        return [tuple(group[0] if len(group) == 1 else UNKNOWN for group in groups)]
+    return product(*groups)
+
+
+_PROPERTIES = frozenset({f"{PATH}.parent"})
+
+Handler = Callable[[Evaluator, cst.BaseExpression, Scope], Values]
+
+
+def _string(ev: Evaluator, node: cst.BaseExpression, scope: Scope) -> Values:
+    assert isinstance(node, (cst.SimpleString, cst.ConcatenatedString))
+    try:
+        value = node.evaluated_value
+    except Exception:  # libcst raises various errors on exotic literals; the value is unknown
+        return one(UNKNOWN)
+    return one(Const(value)) if isinstance(value, (str, bytes)) else one(UNKNOWN)
+
+
+def _number(ev: Evaluator, node: cst.BaseExpression, scope: Scope) -> Values:
+    assert isinstance(node, (cst.Integer, cst.Float))
+    try:
+        return one(Const(node.evaluated_value))
+    except (ValueError, SyntaxError):
+        return one(UNKNOWN)
+
+
+def _fstring(ev: Evaluator, node: cst.BaseExpression, scope: Scope) -> Values:
+    assert isinstance(node, cst.FormattedString)
+    pieces: list[str] = []
+    for part in node.parts:
+        if isinstance(part, cst.FormattedStringText):
+            pieces.append(part.value)
+        else:
+            values = ev.evaluate(part.expression, scope)
+            simple = len(values) == 1 and part.format_spec is None and part.conversion is None
+            pieces.append(text_or_hole(values[0]) if simple else HOLE)
+    return one(Const("".join(pieces)))
+
+
+def _name(ev: Evaluator, node: cst.BaseExpression, scope: Scope) -> Values:
+    assert isinstance(node, cst.Name)
+    return ev.lookup(node.value, scope)
+
+
+def _attribute(ev: Evaluator, node: cst.BaseExpression, scope: Scope) -> Values:
+    assert isinstance(node, cst.Attribute)
+    return merge(*(one(ev.attribute(v, node.attr.value)) for v in ev.evaluate(node.value, scope)))
+
+
+def _call(ev: Evaluator, node: cst.BaseExpression, scope: Scope) -> Values:
+    assert isinstance(node, cst.Call)
+    args = [ev.evaluate(a.value, scope) for a in node.args if a.keyword is None and not a.star]
+    return merge(*(ev.call_value(c, args) for c in ev.evaluate(node.func, scope)))
+
+
+def _binary(ev: Evaluator, node: cst.BaseExpression, scope: Scope) -> Values:
+    assert isinstance(node, cst.BinaryOperation)
+    left, right = ev.evaluate(node.left, scope), ev.evaluate(node.right, scope)
+    operator = type(node.operator)
+    return merge(*(one(_operate(operator, a, b)) for a, b in _combinations([left, right])))
+
+
+def _operate(operator: type, left: Value, right: Value) -> Value:
+    if operator is cst.Divide and isinstance(left, Obj) and left.type == PATH:
+        return FOLDERS[f"{PATH}.joinpath"]([left, right])
+    if operator is cst.Add:
+        return _concat(left, right)
+    if operator is cst.Modulo and isinstance(left, Const) and isinstance(left.value, str):
+        return _percent(left, right)
+    return UNKNOWN
+
+
+def _concat(left: Value, right: Value) -> Value:
+    if isinstance(left, Seq) and isinstance(right, Seq):
+        return Seq(left.items + right.items)
+    a, b = text_of(left), text_of(right)
+    if isinstance(left, Const) and isinstance(left.value, (str, bytes)) or isinstance(
+            right, Const) and isinstance(right.value, (str, bytes)):
+        decoded = any(isinstance(v, Const) and v.decoded for v in (left, right))
+        return Const((a if a is not None else HOLE) + (b if b is not None else HOLE), decoded)
+    return UNKNOWN
+
+
+def _percent(template: Const, args: Value) -> Value:
+    items = args.items if isinstance(args, Seq) else (args,)
+    texts = tuple(text_or_hole(i) for i in items)
+    try:
+        return Const(str(template.value) % texts, template.decoded)
+    except (TypeError, ValueError):
+        return Const(HOLE)
+
+
+def _sequence(ev: Evaluator, node: cst.BaseExpression, scope: Scope) -> Values:
+    assert isinstance(node, (cst.List, cst.Tuple))
+    groups: list[Values] = []
+    for element in node.elements:
+        if isinstance(element, cst.StarredElement):
+            groups.append(one(UNKNOWN))
+            break
+        groups.append(ev.evaluate(element.value, scope))
+    return merge(*(one(Seq(tuple(c))) for c in _combinations(groups)))
+
+
+def _subscript(ev: Evaluator, node: cst.BaseExpression, scope: Scope) -> Values:
+    assert isinstance(node, cst.Subscript)
+    if len(node.slice) != 1:
+        return one(UNKNOWN)
+    index = node.slice[0].slice
+    bases = ev.evaluate(node.value, scope)
+    if isinstance(index, cst.Index):
+        keys = ev.evaluate(index.value, scope)
+        return merge(*(one(_index(b, k)) for b, k in _combinations([bases, keys])))
+    if isinstance(index, cst.Slice):
+        bounds = [_bound(ev, part, scope) for part in (index.lower, index.upper, index.step)]
+        return merge(*(one(_slice(b, bounds)) for b in bases))
+    return one(UNKNOWN)
+
+
+def _index(base: Value, key: Value) -> Value:
+    if isinstance(base, Seq) and isinstance(key, Const) and isinstance(key.value, int):
+        if -len(base.items) <= key.value < len(base.items):
+            return base.items[key.value]
+    return UNKNOWN
+
+
+def _bound(ev: Evaluator, part: cst.BaseExpression | None, scope: Scope) -> int | None | Value:
+    if part is None:
+        return None
+    values = ev.evaluate(part, scope)
+    if len(values) == 1 and isinstance(values[0], Const) and isinstance(values[0].value, int):
+        return values[0].value
+    return UNKNOWN
+
+
+def _slice(base: Value, bounds: list[int | None | Value]) -> Value:
+    if not isinstance(base, Const) or not isinstance(base.value, (str, bytes)):
+        return UNKNOWN
+    if any(isinstance(b, (Const, Ref, Obj, Method, Seq, Func, Partial)) or b is UNKNOWN
+           for b in bounds):
+        return Const(HOLE)
+    lower, upper, step = (b if isinstance(b, int) else None for b in bounds)
+    return Const(base.value[lower:upper:step], base.decoded)
+
+
+def _choice(ev: Evaluator, node: cst.BaseExpression, scope: Scope) -> Values:
+    if isinstance(node, cst.IfExp):
+        return merge(ev.evaluate(node.body, scope), ev.evaluate(node.orelse, scope))
+    assert isinstance(node, cst.BooleanOperation)
+    return merge(ev.evaluate(node.left, scope), ev.evaluate(node.right, scope))
+
+
+def _inner(ev: Evaluator, node: cst.BaseExpression, scope: Scope) -> Values:
+    assert isinstance(node, (cst.Await, cst.NamedExpr))
+    inner = node.expression if isinstance(node, cst.Await) else node.value
+    return ev.evaluate(inner, scope)
+
+
+_HANDLERS: dict[type, Handler] = {
+    cst.SimpleString: _string, cst.ConcatenatedString: _string, cst.Integer: _number,
+    cst.Float: _number, cst.FormattedString: _fstring, cst.Name: _name,
+    cst.Attribute: _attribute, cst.Call: _call, cst.BinaryOperation: _binary,
+    cst.List: _sequence, cst.Tuple: _sequence, cst.Subscript: _subscript, cst.IfExp: _choice,
+    cst.BooleanOperation: _choice, cst.Await: _inner, cst.NamedExpr: _inner,
+}

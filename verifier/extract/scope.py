@@ -1,0 +1,118 @@
+"""Name bindings of a Python file, collected before extraction so lookups are order-free.
+
+Bindings are flow-insensitive: a name assigned in two places has both values. That is sound
+(no value is missed) and needs a single walk over the tree.
+"""
+
+from __future__ import annotations
+
+import builtins
+import posixpath
+from dataclasses import dataclass, field
+from typing import Union
+
+import libcst as cst
+
+from verifier.extract.values import UNKNOWN, Func, Ref, Value
+
+_BUILTINS = frozenset(dir(builtins))
+
+
+@dataclass(frozen=True)
+class Expr:
+    """A name bound to an expression, evaluated lazily in ``scope``."""
+
+    node: cst.BaseExpression
+    scope: "Scope"
+    item: int | None = None
+    """For ``a, b = expr``: the index of the unpacked item."""
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """A name bound to a value known at binding time (an import, a def, or nothing known)."""
+
+    value: Value
+
+
+Binding = Union[Expr, Fixed]
+
+
+@dataclass(eq=False)
+class Scope:
+    """A module, class or function scope with its bindings."""
+
+    name: str
+    kind: str
+    parent: Scope | None
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+
+    def bind(self, name: str, binding: Binding) -> None:
+        """Add one more possible value for ``name``."""
+        self.bindings.setdefault(name, []).append(binding)
+
+    def child(self, name: str, kind: str) -> Scope:
+        """A nested scope; its qualified name extends this one's."""
+        qualified = f"{self.name}.{name}" if self.name else name
+        return Scope(qualified, kind, self)
+
+    def find(self, name: str) -> list[Binding] | None:
+        """The bindings of ``name`` as Python resolves it (class scopes are not enclosing)."""
+        scope: Scope | None = self
+        while scope is not None:
+            if name in scope.bindings and (scope is self or scope.kind != "class"):
+                return scope.bindings[name]
+            scope = scope.parent
+        return [Fixed(Ref(name))] if name in _BUILTINS else None
+
+
+@dataclass(frozen=True)
+class ModuleIndex:
+    """The skill's Python files, to resolve imports of the skill's own modules."""
+
+    file: str
+    files: frozenset[str]
+
+    def resolve(self, dotted: str, level: int = 0) -> str | None:
+        """The skill file that ``import dotted`` (with ``level`` leading dots) would load."""
+        base = posixpath.dirname(self.file)
+        for _ in range(max(level - 1, 0)):
+            base = posixpath.dirname(base)
+        bases = [base] if level else _ancestors(base)
+        relative = dotted.replace(".", "/")
+        for folder in bases:
+            for candidate in (f"{relative}.py", f"{relative}/__init__.py"):
+                path = posixpath.normpath(posixpath.join(folder, candidate))
+                if path in self.files:
+                    return path
+        return None
+
+
+def _ancestors(folder: str) -> list[str]:
+    chain = [folder]
+    while folder:
+        folder = posixpath.dirname(folder)
+        chain.append(folder)
+    return chain
+
+
+def import_value(index: ModuleIndex, dotted: str, level: int = 0) -> Value:
+    """The value an imported name refers to: a skill module, or a library name."""
+    local = index.resolve(dotted, level)
+    if local is not None:
+        return Func(local, "")
+    if level:
+        return UNKNOWN
+    return Ref(dotted)
+
+
+def from_import_value(index: ModuleIndex, module: str, name: str, level: int) -> Value:
+    """The value of ``from module import name``: a submodule, a skill function, or a Ref."""
+    dotted = f"{module}.{name}" if module else name
+    submodule = index.resolve(dotted, level)
+    if submodule is not None:
+        return Func(submodule, "")
+    owner = index.resolve(module, level) if module else index.resolve("__init__", level)
+    if owner is not None:
+        return Func(owner, name)
+    return UNKNOWN if level else Ref(dotted)

@@ -1,0 +1,121 @@
+"""Abstract values of the constant folder: what an expression is known to be.
+
+An expression evaluates to a tuple of alternatives (a name assigned in two places has two
+values). Text that is only partly known keeps ``HOLE`` where the unknown part was, so that
+``f"https://api.github.com/repos/{o}"`` still names its host.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+HOLE = "\ue000"
+"""Stands for an unknown run of characters inside otherwise constant text."""
+
+MAX_ALTERNATIVES = 8
+MAX_TEXT = 1 << 20
+"""Folded text longer than this is not kept (it would only feed the analysis of huge blobs)."""
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """Nothing is known about the value."""
+
+
+@dataclass(frozen=True)
+class Const:
+    """A constant: text, bytes or a number. ``decoded`` marks text produced by decoding."""
+
+    value: str | bytes | int | float | bool | None
+    decoded: bool = False
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A module, function or class outside the skill, by qualified name (``os.system``)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Obj:
+    """An instance of a known type (``pathlib.Path``, ``requests.Session``) and its payload."""
+
+    type: str
+    payload: Value
+
+
+@dataclass(frozen=True)
+class Method:
+    """A method looked up on a value: ``receiver.name``."""
+
+    receiver: Value
+    name: str
+
+
+@dataclass(frozen=True)
+class Seq:
+    """A list or tuple whose items are known."""
+
+    items: tuple[Value, ...]
+
+
+@dataclass(frozen=True)
+class Func:
+    """A function of the skill: its file (relative path) and qualified name."""
+
+    file: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Partial:
+    """``functools.partial(target, *args)``."""
+
+    target: Value
+    args: tuple[Value, ...]
+
+
+Value = Union[Unknown, Const, Ref, Obj, Method, Seq, Func, Partial]
+Values = tuple[Value, ...]
+UNKNOWN = Unknown()
+
+
+def one(value: Value) -> Values:
+    """A single alternative."""
+    return (value,)
+
+
+def merge(*groups: Values) -> Values:
+    """Union of alternatives, first-seen order, widened to UNKNOWN past the limit."""
+    seen: dict[Value, None] = {}
+    for group in groups:
+        for value in group:
+            seen[value] = None
+    if len(seen) > MAX_ALTERNATIVES:
+        return (UNKNOWN,)
+    return tuple(seen)
+
+
+def text_of(value: Value) -> str | None:
+    """The text of a constant string or bytes (bytes read as Latin-1), else None."""
+    if isinstance(value, Const):
+        if isinstance(value.value, str):
+            return value.value
+        if isinstance(value.value, bytes):
+            return value.value.decode("latin-1")
+        if isinstance(value.value, (int, float)) and not isinstance(value.value, bool):
+            return str(value.value)
+    return None
+
+
+def text_or_hole(value: Value) -> str:
+    """The text of a value, or a hole when it is not constant text."""
+    text = text_of(value)
+    return HOLE if text is None else text
+
+
+def is_decoded(value: Value) -> bool:
+    """True when the value came out of a decoder (base64, hex, zlib...)."""
+    return isinstance(value, Const) and value.decoded

@@ -1,0 +1,96 @@
+"""The registry of finding codes: title, default severity, message template and help.
+
+Every finding is made here, so text output, JSON, SARIF rules and the docs read one table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from verifier.capability import Capability
+from verifier.model import Finding, Location, Severity
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One finding code and everything said about it."""
+
+    code: str
+    title: str
+    severity: Severity
+    message: str
+    help: str
+
+
+_RULES = (
+    Rule("SB101", "missing SKILL.md", Severity.HIGH,
+         "no SKILL.md (or skill.md) in {folder}",
+         "A skill is a folder with a SKILL.md; without it the agent has no manifest to follow "
+         "and skillbound has no claims to compare with."),
+    Rule("SB102", "missing frontmatter", Severity.MEDIUM,
+         "SKILL.md does not start with a '---' YAML frontmatter block",
+         "Start SKILL.md with '---', the YAML fields (name, description, capabilities), and "
+         "a closing '---'."),
+    Rule("SB103", "unterminated frontmatter", Severity.HIGH,
+         "the frontmatter opened on line 1 is never closed with '---'",
+         "Close the frontmatter with a line holding only '---'. Until then no claim can be "
+         "read, so everything the skill does is undeclared."),
+    Rule("SB104", "invalid frontmatter YAML", Severity.HIGH,
+         "the frontmatter is not valid YAML: {detail}",
+         "Fix the YAML syntax. skillbound reads YAML safely, with limits on size and aliases; "
+         "a frontmatter beyond them is rejected rather than expanded."),
+    Rule("SB105", "manifest schema violation", Severity.MEDIUM,
+         "{field}: {detail}",
+         "The frontmatter must follow schemas/skill-manifest.schema.json (Agent Skills fields, "
+         "vendor metadata, native capabilities)."),
+    Rule("SB106", "bad capability syntax", Severity.HIGH,
+         "cannot read the claim {text!r}: {detail}",
+         "A claim is kind(scope) with a kind from the vocabulary, for example "
+         "net.connect(api.example.com) or fs.read(${{SKILL_DIR}}/**)."),
+    Rule("SB107", "name does not match folder", Severity.LOW,
+         "name {name!r} differs from the folder name {folder!r}",
+         "The Agent Skills specification asks that 'name' equal the skill's folder name."),
+    Rule("SB201", "undeclared capability", Severity.MEDIUM,
+         "{capability} is not declared ({tier} capability, via {via})",
+         "The code can do something the manifest does not claim. Declare it in "
+         "'capabilities:' if it is intended, or remove the code. Severity follows the "
+         "capability's risk tier and whether the skill declares anything at all."),
+    Rule("SB202", "unused claim", Severity.LOW,
+         "{capability} is declared but no code exercises it",
+         "Least privilege: a claim that nothing uses widens what reviewers and policies must "
+         "accept. Remove it or narrow its scope."),
+    Rule("SB203", "unverifiable code", Severity.HIGH,
+         "{detail}; the skill cannot be verified",
+         "Dynamic code, obfuscation, and unparseable or binary files hide what a skill does. "
+         "skillbound fails closed: replace them with plain source."),
+    Rule("SB204", "exfiltration flow", Severity.HIGH,
+         "{source} and {sink} meet in {where}",
+         "A secret source and an outbound sink in the same script. A secret sent to its own "
+         "service is ordinary API use and is not reported; declare both ends if the flow is "
+         "intended."),
+    Rule("SB901", "analysis error", Severity.HIGH,
+         "analysis of this skill failed: {detail}",
+         "skillbound could not finish analysing the skill and fails closed. Please report "
+         "the message if the skill is well formed."),
+)
+
+RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
+
+
+def make(code: str, location: Location | None = None, *, capability: Capability | None = None,
+         severity: Severity | None = None, witness: tuple[str, ...] = (),
+         **fields: Any) -> Finding:
+    """Build a finding of ``code``; ``fields`` fill the rule's message template."""
+    rule = RULES[code]
+    values = {"capability": capability, **fields}
+    return Finding(code=code, severity=rule.severity if severity is None else severity,
+                   message=rule.message.format(**values), location=location,
+                   capability=capability, witness=witness)
+
+
+def order(finding: Finding) -> tuple[object, ...]:
+    """Sort key of findings: worst first, then code, place and capability."""
+    location = finding.location
+    return (-finding.severity, finding.code, str(location.path) if location else "",
+            location.line if location else 0, str(finding.capability or ""), finding.message)

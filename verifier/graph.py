@@ -1,0 +1,177 @@
+"""The capability graph of one skill (networkx, behind a small typed wrapper).
+
+Nodes: the skill, its files, functions, call sites, capabilities and claims. Edges:
+``contains``, ``invokes`` (SKILL.md or a script runs a bundled script), ``calls``,
+``exercises`` (call site → capability), ``declares`` (manifest → claim), ``covers``
+(claim → capability) and ``flows`` (a secret source and an outbound sink in one file).
+Witness paths are shortest paths from SKILL.md to a call site.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+
+from verifier.capability import Capability, Kind
+from verifier.extract.facts import FileFacts, Parsed, Unverifiable
+from verifier.model import Claim, Evidence, Location, Manifest
+from verifier.paths import display_path
+from verifier.risk import is_secret
+
+Node = tuple[str, ...]
+SKILL: Node = ("skill",)
+_REACH = frozenset({"contains", "invokes", "calls", "imports"})
+SINKS = frozenset({Kind.NET_CONNECT})
+"""Capabilities that send data out of the machine (mail goes out over a net.connect too)."""
+_MENTION = re.compile(r"[\w./${}-]+\.(?:py|sh|bash|zsh|js|mjs|cjs|ts|tsx)\b")
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A secret source and an outbound sink exercised in the same file."""
+
+    source: Evidence
+    sink: Evidence
+
+
+def _file(relative: str) -> Node:
+    return ("file", relative)
+
+
+def _function(relative: str, name: str) -> Node:
+    return ("function", relative, name) if name else _file(relative)
+
+
+def _site(relative: str, location: Location) -> Node:
+    return ("site", relative, str(location.line), str(location.column))
+
+
+def _capability(capability: Capability) -> Node:
+    return ("capability", str(capability))
+
+
+class CapabilityGraph:
+    """What a skill can do, where, and why: built once per skill, then only queried."""
+
+    def __init__(self, root: Path, manifest_relative: str) -> None:
+        self.root = root
+        self.manifest = manifest_relative
+        self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        self.graph.add_edge(SKILL, _file(manifest_relative), key="contains")
+        self._evidence: dict[Capability, list[Evidence]] = {}
+        self._relative: dict[Path, str] = {}
+        self._flows: tuple[Flow, ...] = ()
+
+    @classmethod
+    def build(cls, root: Path, manifest: Manifest,
+              facts: Sequence[tuple[str, FileFacts]]) -> CapabilityGraph:
+        """The graph of a skill from its manifest and the facts of each file."""
+        graph = cls(root, _relative(root, manifest.path))
+        for relative, fact in facts:
+            graph._add_file(relative, fact)
+        graph._add_mentions(manifest.body, {relative for relative, _ in facts})
+        for claim in manifest.claims:
+            graph._add_claim(claim)
+        graph._add_flows()
+        return graph
+
+    def _add_file(self, relative: str, fact: FileFacts) -> None:
+        self._relative[fact.path] = relative
+        self.graph.add_edge(SKILL, _file(relative), key="contains")
+        if isinstance(fact, Unverifiable):
+            capability = Capability.of(Kind.CODE_DYNAMIC, fact.mechanism)
+            self._add_evidence(relative, Evidence(capability, Location(fact.path, fact.line),
+                                                  fact.detail))
+            return
+        self._add_structure(relative, fact)
+        for evidence in fact.evidence:
+            self._add_evidence(relative, evidence)
+
+    def _add_structure(self, relative: str, fact: Parsed) -> None:
+        for name, _line in fact.functions:
+            self.graph.add_edge(_file(relative), _function(relative, name), key="contains")
+        for call in fact.calls:
+            self.graph.add_edge(_function(relative, call.caller),
+                                _function(call.file, call.callee), key="calls")
+        for invocation in fact.invokes:
+            self.graph.add_edge(_function(relative, invocation.caller),
+                                _file(invocation.target), key="invokes")
+
+    def _add_evidence(self, relative: str, evidence: Evidence) -> None:
+        site = _site(relative, evidence.location)
+        self.graph.add_edge(_function(relative, evidence.function), site, key="contains")
+        self.graph.add_edge(site, _capability(evidence.capability), key="exercises")
+        self._evidence.setdefault(evidence.capability, []).append(evidence)
+
+    def _add_mentions(self, body: str, files: set[str]) -> None:
+        """SKILL.md telling the agent to run ``python scripts/x.py`` invokes that file."""
+        for mention in _MENTION.findall(body):
+            target = mention.removeprefix("${SKILL_DIR}/").removeprefix("./")
+            if target in files and target != self.manifest:
+                self.graph.add_edge(_file(self.manifest), _file(target), key="invokes")
+
+    def _add_flows(self) -> None:
+        by_file: dict[Path, list[Evidence]] = {}
+        for evidence in (e for group in self._evidence.values() for e in group):
+            by_file.setdefault(evidence.location.path, []).append(evidence)
+        found = {Flow(source, sink) for group in by_file.values()
+                 for source in group if is_secret(source.capability)
+                 for sink in group if sink.capability.kind in SINKS}
+        for flow in found:
+            self.graph.add_edge(_capability(flow.source.capability),
+                                _capability(flow.sink.capability), key="flows")
+        self._flows = tuple(sorted(found, key=lambda f: (f.source, f.sink)))
+
+    def _add_claim(self, claim: Claim) -> None:
+        node = ("claim", str(claim.capability), claim.origin)
+        self.graph.add_edge(_file(self.manifest), node, key="declares")
+        for capability in self._evidence:
+            if claim.capability.covers(capability):
+                self.graph.add_edge(node, _capability(capability), key="covers")
+
+    # --- queries ---------------------------------------------------------------------------
+    def capabilities(self) -> dict[Capability, tuple[Evidence, ...]]:
+        """Every inferred capability with its evidence, sorted."""
+        return {capability: tuple(sorted(self._evidence[capability]))
+                for capability in sorted(self._evidence)}
+
+    def witness(self, evidence: Evidence) -> tuple[str, ...]:
+        """The chain from SKILL.md to the call site, as display strings."""
+        relative = self._relative.get(evidence.location.path, "")
+        target = _site(relative, evidence.location)
+        reach = nx.subgraph_view(self.graph, filter_edge=lambda a, b, key: key in _REACH)
+        start = _file(self.manifest)
+        try:
+            path = nx.shortest_path(reach, start, target)
+        except (nx.NetworkXNoPath, nx.NodeNotFound):
+            path = [start, *nx.shortest_path(reach, SKILL, target)[1:]]
+        return tuple(self._label(node) for node in path)
+
+    def flows(self) -> tuple[Flow, ...]:
+        """Secret sources and outbound sinks exercised in the same file."""
+        return self._flows
+
+    def _label(self, node: Node) -> str:
+        kind = node[0]
+        if kind == "file":
+            return display_path(self.root / node[1])
+        if kind == "function":
+            return f"{display_path(self.root / node[1])}:{node[2]}"
+        if kind == "site":
+            return f"{display_path(self.root / node[1])}:{node[2]}"
+        return ":".join(node)
+
+    def nodes(self) -> Iterable[Node]:
+        """All nodes (for exports and tests)."""
+        return iter(self.graph.nodes)
+
+
+def _relative(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.name

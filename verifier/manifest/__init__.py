@@ -1,0 +1,122 @@
+"""SKILL.md (and the dialect files beside it) -> claims, schema-validated.
+
+``load_manifest`` never raises and never runs skill content: every problem is an SB1xx
+finding with its file and line. All dialects become one set of claims:
+
+- native ``capabilities:``                       (``dialects.native_claims``)
+- ``allowed-tools`` / ``disallowed-tools``        (``tools.tool_claims``)
+- OpenClaw ``metadata.openclaw`` and legacy keys  (``dialects.openclaw_claims``)
+- Codex ``agents/openai.yaml``                    (``dialects.codex_claims``)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable, Iterable
+
+from verifier.findings import make
+from verifier.manifest.dialects import (Outcome, codex_claims, native_claims, openclaw_claims,
+                                        resolve_metadata)
+from verifier.manifest.schema import codex_findings, frontmatter_findings, json_type
+from verifier.manifest.source import Parts, read_text, split_frontmatter
+from verifier.manifest.tools import tool_claims
+from verifier.manifest.yamlsafe import Document, Problem, load_yaml
+from verifier.model import Claim, Finding, Location, Manifest
+
+__all__ = ["load_manifest"]
+
+CODEX_FILE = Path("agents", "openai.yaml")
+DIALECTS: tuple[Callable[[Document], Outcome], ...] = (
+    native_claims, tool_claims, openclaw_claims)
+
+
+def load_manifest(root: Path, manifest: Path | None, *, strict: bool = False) -> Manifest:
+    """Read the skill at ``root`` whose manifest is ``manifest`` (None: there is none)."""
+    if manifest is None:
+        missing = make("SB101", Location(root), folder=str(root))
+        return Manifest(root / "SKILL.md", None, None, (), (missing,))
+    codex = _codex(root)
+    text = read_text(manifest, root)
+    if isinstance(text, Problem):
+        return _manifest(manifest, None, [codex, ([], [_invalid(text)])])
+    parts = split_frontmatter(text)
+    loaded = _frontmatter(manifest, parts)
+    if isinstance(loaded, Finding):
+        return _manifest(manifest, None, [codex, ([], [loaded])], parts)
+    document, problems = resolve_metadata(loaded)
+    problems += frontmatter_findings(document, strict) + _name_findings(root, document)
+    outcomes = [codex, ([], problems)] + [dialect(document) for dialect in DIALECTS]
+    return _manifest(manifest, document, outcomes, parts)
+
+
+def _frontmatter(path: Path, parts: Parts) -> Document | Finding:
+    """The frontmatter as a mapping, or the one finding that stops reading it."""
+    start = Location(path, 1)
+    if parts.frontmatter is None:
+        return make(parts.problem or "SB102", start)
+    loaded = load_yaml(parts.frontmatter, path, first_line=2, start=start)
+    if isinstance(loaded, Problem):
+        return _invalid(loaded)
+    if loaded.value is None:  # an empty frontmatter: the schema reports the missing fields
+        return replace(loaded, value={})
+    if not isinstance(loaded.value, dict):
+        return _not_mapping(loaded, "frontmatter")
+    return loaded
+
+
+def _codex(root: Path) -> Outcome:
+    """Claims and findings of ``agents/openai.yaml``, located in that file."""
+    path = root / CODEX_FILE
+    if not os.path.lexists(path):
+        return [], []
+    text = read_text(path, root)
+    loaded = text if isinstance(text, Problem) else load_yaml(text, path)
+    if isinstance(loaded, Problem):
+        return [], [_invalid(loaded)]
+    if loaded.value is None:
+        return [], []
+    if not isinstance(loaded.value, dict):
+        return [], [_not_mapping(loaded, "openai.yaml")]
+    claims, findings = codex_claims(loaded)
+    return claims, findings + codex_findings(loaded)
+
+
+def _invalid(problem: Problem) -> Finding:
+    return make("SB104", problem.location, detail=problem.detail)
+
+
+def _not_mapping(document: Document, field: str) -> Finding:
+    return make("SB105", document.start, field=field,
+                detail=f"must be a mapping of fields, not {json_type(document.value)}")
+
+
+def _name_findings(root: Path, document: Document) -> list[Finding]:
+    """SB107 when ``name`` is not the folder's name (the folder as given, links not followed)."""
+    name = document.value.get("name")
+    folder = Path(os.path.abspath(root)).name
+    if isinstance(name, str) and name != folder:
+        return [make("SB107", document.locate(("name",)), name=name, folder=folder)]
+    return []
+
+
+def _manifest(path: Path, document: Document | None, outcomes: Iterable[Outcome],
+              parts: Parts | None = None) -> Manifest:
+    """The frozen result: claims deduplicated (capability + origin) and sorted, findings sorted."""
+    found: list[Claim] = []
+    findings: set[Finding] = set()
+    for claims_of, findings_of in outcomes:
+        found += claims_of
+        findings.update(findings_of)
+    claims: dict[tuple[object, str], Claim] = {}
+    for claim in sorted(found):  # the first of equal claims is the one written first
+        claims.setdefault((claim.capability, claim.origin), claim)
+    fields = document.value if document is not None else {}
+    return Manifest(path, _text(fields.get("name")), _text(fields.get("description")),
+                    tuple(sorted(claims.values())), tuple(sorted(findings)),
+                    parts.body if parts else "", parts.body_line if parts else 1, fields)
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None

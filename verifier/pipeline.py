@@ -1,0 +1,102 @@
+"""One skill to its verdict; many paths to a report. One skill's failure never stops the others."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from verifier import findings
+from verifier.capability import Capability
+from verifier.compare import compare, declared
+from verifier.discover import SkillFolder, discover, skill_files
+from verifier.extract import extract_file
+from verifier.extract.facts import FileFacts
+from verifier.graph import CapabilityGraph
+from verifier.manifest import load_manifest
+from verifier.model import Claim, Evidence, Finding, Location, Manifest, Severity, Verdict
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the user chose for a run."""
+
+    strict_manifest: bool = False
+
+
+@dataclass(frozen=True)
+class CapabilityReport:
+    """One inferred capability: declared or not, and where the code exercises it."""
+
+    capability: Capability
+    declared: bool
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class SkillReport:
+    """Everything said about one skill."""
+
+    root: Path
+    name: str | None
+    verdict: Verdict
+    claims: tuple[Claim, ...]
+    capabilities: tuple[CapabilityReport, ...]
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    """The result of a run: every skill given or discovered, exactly once, sorted."""
+
+    skills: tuple[SkillReport, ...]
+    context: str | None = None
+
+
+def verify(paths: Iterable[Path], options: Options = Options()) -> Report:
+    """Discover the skills under ``paths`` and verify each one."""
+    return Report(tuple(verify_skill(skill, options) for skill in discover(paths)))
+
+
+def verify_skill(skill: SkillFolder, options: Options = Options()) -> SkillReport:
+    """Verify one skill; an unexpected failure becomes an ``error`` verdict (SB901)."""
+    try:
+        return _verify(skill, options)
+    except Exception as error:  # fail closed: one broken skill must not lose the others
+        detail = f"{type(error).__name__}: {error}".splitlines()[0][:300]
+        finding = findings.make("SB901", Location(skill.root), detail=detail)
+        return SkillReport(skill.root, None, Verdict.ERROR, (), (), (finding,))
+
+
+def _verify(skill: SkillFolder, options: Options) -> SkillReport:
+    manifest = load_manifest(skill.root, skill.manifest, strict=options.strict_manifest)
+    graph = CapabilityGraph.build(skill.root, manifest, _facts(skill))
+    found = tuple(sorted(set(manifest.findings) | set(compare(graph, manifest)),
+                         key=findings.order))
+    capabilities = tuple(CapabilityReport(c, declared(c, manifest.claims), evidence)
+                         for c, evidence in graph.capabilities().items())
+    return SkillReport(skill.root, manifest.name, verdict_of(found), manifest.claims,
+                       capabilities, found)
+
+
+def _facts(skill: SkillFolder) -> list[tuple[str, FileFacts]]:
+    if skill.manifest is None:
+        return []
+    files = skill_files(skill)
+    names = frozenset(f.relative for f in files)
+    facts = ((f.relative, extract_file(f, names)) for f in files)
+    return [(relative, fact) for relative, fact in facts if fact is not None]
+
+
+def verdict_of(found: Iterable[Finding]) -> Verdict:
+    """pass / warn / fail from the worst finding; error when the analysis did not finish."""
+    found = list(found)
+    if any(f.code.startswith("SB9") for f in found):
+        return Verdict.ERROR
+    worst = max((f.severity for f in found), default=Severity.INFO)
+    if worst >= Severity.HIGH:
+        return Verdict.FAIL
+    return Verdict.WARN if worst >= Severity.LOW else Verdict.PASS
+
+
+__all__ = ["Manifest", "Options", "Report", "SkillReport", "verify", "verify_skill"]

@@ -1,0 +1,55 @@
+"""Plain text for people: per skill its claims, capabilities with evidence, and findings with
+witness paths, then a summary line."""
+
+from __future__ import annotations
+
+from verifier.findings import RULES
+from verifier.model import Finding
+from verifier.paths import display_path
+from verifier.pipeline import CapabilityReport, Report, SkillReport
+from verifier.report.json import summary
+
+ARROW = " -> "
+
+
+def render(report: Report) -> str:
+    """The whole report as text."""
+    blocks = [_skill(skill) for skill in report.skills]
+    counts = summary(report)
+    tail = (f"{counts['skills']} skills: {counts['pass']} pass, {counts['warn']} warn, "
+            f"{counts['fail']} fail, {counts['error']} error")
+    return "\n".join([*blocks, tail]) + "\n"
+
+
+def _skill(skill: SkillReport) -> str:
+    name = f" ({skill.name})" if skill.name else ""
+    lines = [f"{display_path(skill.root)}{name}: {str(skill.verdict).upper()}"]
+    claims = sorted({str(claim.capability) for claim in skill.claims})
+    lines.append("  claims: " + (", ".join(claims) if claims else "none"))
+    if skill.capabilities:
+        lines.append("  capabilities:")
+        lines.extend(_capability(c) for c in skill.capabilities)
+    if skill.findings:
+        lines.append("  findings:")
+        for finding in skill.findings:
+            lines.extend(_finding(finding))
+    return "\n".join(lines) + "\n"
+
+
+def _capability(report: CapabilityReport) -> str:
+    mark = "declared  " if report.declared else "UNDECLARED"
+    first = report.evidence[0]
+    where = f"{display_path(first.location.path)}:{first.location.line}"
+    more = f" (+{len(report.evidence) - 1} more)" if len(report.evidence) > 1 else ""
+    return f"    {mark} {report.capability}  at {where} via {first.via}{more}"
+
+
+def _finding(finding: Finding) -> list[str]:
+    title = RULES[finding.code].title
+    lines = [f"    {str(finding.severity).upper():8} {finding.code} {title}: {finding.message}"]
+    if finding.location is not None:
+        location = finding.location
+        lines.append(f"             at {display_path(location.path)}:{location.line}")
+    if finding.witness:
+        lines.append(f"             witness: {ARROW.join(finding.witness)}")
+    return lines

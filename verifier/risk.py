@@ -1,0 +1,66 @@
+"""Risk tiers: how much harm a capability can do, which grades an undeclared capability."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from verifier.capability import ANY, FS_KINDS, Capability, Kind
+from verifier.resources import builtin_resources
+
+_ALWAYS_PRIVILEGED = frozenset({Kind.CODE_DYNAMIC, Kind.MAIL_DELETE, Kind.MAIL_SEND})
+_CONTAINED = ("${SKILL_DIR}", "${WORKSPACE}")
+
+
+class Tier(IntEnum):
+    """Risk tier of a capability, from DESIGN.md."""
+
+    NORMAL = 0
+    SENSITIVE = 1
+    PRIVILEGED = 2
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+def is_secret(capability: Capability) -> bool:
+    """True for a secret source: a credential read by path or a secret-named variable."""
+    if capability.kind in FS_KINDS:
+        capability = Capability(Kind.FS_READ, capability.scope)
+    return _in("secrets", capability)
+
+
+def risk_tier(capability: Capability) -> Tier:
+    """The risk tier of one capability."""
+    kind = capability.kind
+    if kind in _ALWAYS_PRIVILEGED:
+        return Tier.PRIVILEGED
+    if kind in FS_KINDS:
+        return _path_tier(capability)
+    if kind == Kind.ENV_READ:
+        unscoped = capability.scope == ANY
+        return Tier.SENSITIVE if unscoped or is_secret(capability) else Tier.NORMAL
+    if kind == Kind.CODE_INSTALL:
+        return Tier.PRIVILEGED if _from_url(capability.scope) else Tier.SENSITIVE
+    if kind == Kind.PROC_EXEC and _in("persistence", capability):
+        return Tier.PRIVILEGED
+    return Tier.SENSITIVE
+
+
+def _path_tier(capability: Capability) -> Tier:
+    as_write = Capability(Kind.FS_WRITE, capability.scope)
+    writes = capability.kind != Kind.FS_READ
+    if is_secret(capability) or writes and any(
+            _in(name, as_write) for name in ("agent-config", "persistence", "system")):
+        return Tier.PRIVILEGED
+    inside = capability.scope.startswith(_CONTAINED)
+    if capability.kind == Kind.FS_DELETE:
+        return Tier.SENSITIVE if inside else Tier.PRIVILEGED
+    return Tier.NORMAL if inside else Tier.SENSITIVE
+
+
+def _from_url(scope: str) -> bool:
+    return "://" in scope or scope.startswith(("download:", "url:"))
+
+
+def _in(resource: str, capability: Capability) -> bool:
+    return builtin_resources()[resource].covers(capability)
