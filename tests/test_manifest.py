@@ -87,7 +87,8 @@ def test_crlf_line_endings(tmp_path: Path) -> None:
 
 
 def test_bom_is_stripped(tmp_path: Path) -> None:
-    manifest = load(tmp_path, b"\xef\xbb\xbf" + (HEAD + "capabilities: [mail.read]\n---\n").encode())
+    text = HEAD + "capabilities: [mail.read]\n---\n"
+    manifest = load(tmp_path, b"\xef\xbb\xbf" + text.encode())
     assert codes(manifest) == [] and claims(manifest) == ["capabilities:mail.read(*)@4"]
 
 
@@ -189,7 +190,7 @@ def test_frontmatter_over_64_kib_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize("value, line", [
     ("!!python/object/apply:os.system [ls]", 4), ("!!binary aGk=", 4),
     ("!!set {a, b}", 4), ("!!int 9" + "9" * 5000, 4), ("!!bool maybe", 4),
-    ("{[a]: b}", 4),
+    ("!!int", 4), ("{[a]: b}", 4),
 ])
 def test_unsafe_or_unreadable_values_are_sb104(tmp_path: Path, value: str, line: int) -> None:
     assert codes(load(tmp_path, HEAD + f"license: {value}\n---\n")) == [("SB104", line)]
@@ -272,6 +273,20 @@ def test_bad_capability_is_sb106_and_the_others_still_count(tmp_path: Path) -> N
     assert all(claim.explicit for claim in manifest.claims)
 
 
+@pytest.mark.parametrize("claim", [
+    "fs.read(../../etc/passwd)", "net.connect(" + "a" * 600 + ")", "fs.read( )"])
+def test_a_claim_that_would_widen_to_everything_is_sb106(tmp_path: Path, claim: str) -> None:
+    manifest = load(tmp_path, HEAD + f"capabilities: ['{claim}', 'fs.read(**)']\n---\n")
+    assert codes(manifest) == [("SB106", 4)] and claims(manifest) == ["capabilities:fs.read(*)@4"]
+
+
+def test_a_tool_rule_that_would_widen_is_sb106(tmp_path: Path) -> None:
+    manifest = load(tmp_path, HEAD + "allowed-tools: Read(../../x) Bash(:*)\n---\n")
+    assert codes(manifest) == [("SB106", 4)]
+    assert claims(manifest) == ["allowed-tools:agent.tool(Bash(:*))@4",
+                                "allowed-tools:proc.exec(*)@4"]
+
+
 def test_claims_are_deduplicated_per_origin(tmp_path: Path) -> None:
     manifest = load(tmp_path, HEAD + "capabilities: [mail.read, mail.read(*), mail.send]\n---\n")
     assert claims(manifest) == ["capabilities:mail.read(*)@4", "capabilities:mail.send(*)@4"]
@@ -280,7 +295,8 @@ def test_claims_are_deduplicated_per_origin(tmp_path: Path) -> None:
 # --- Agent Skills / Claude Code tools ---------------------------------------------------
 
 def test_allowed_tools_as_a_string(tmp_path: Path) -> None:
-    text = HEAD + "allowed-tools: Read, Bash(npm run test:*) WebFetch(domain:api.x.com),mcp__srv__tool\n---\n"
+    text = HEAD + ("allowed-tools: Read, Bash(npm run test:*) WebFetch(domain:api.x.com),"
+                   "mcp__srv__tool\n---\n")
     manifest = load(tmp_path, text)
     assert codes(manifest) == []
     assert claims(manifest) == [
@@ -292,7 +308,8 @@ def test_allowed_tools_as_a_string(tmp_path: Path) -> None:
 
 
 def test_allowed_tools_as_a_list_gives_item_lines(tmp_path: Path) -> None:
-    text = HEAD + "allowed-tools:\n  - Bash(git:*)\n  - WebSearch\n  - Task\n  - Edit(docs/**)\n---\n"
+    text = HEAD + ("allowed-tools:\n  - Bash(git:*)\n  - WebSearch\n  - Task\n"
+                   "  - Edit(docs/**)\n---\n")
     assert claims(load(tmp_path, text)) == [
         "allowed-tools:agent.invoke(*)@7", "allowed-tools:agent.tool(Bash(git:*))@5",
         "allowed-tools:agent.tool(Edit(docs/**))@8", "allowed-tools:agent.tool(Task)@7",
@@ -354,7 +371,8 @@ def test_openclaw_one_line_json_under_each_key(tmp_path: Path, key: str) -> None
 
 
 def test_openclaw_json5_style_and_every_key_present(tmp_path: Path) -> None:
-    text = HEAD + "metadata: '{openclaw: {requires: {bins: [gh,],},}, moltbot: {primaryEnv: GH}}'\n---\n"
+    text = HEAD + ("metadata: '{openclaw: {requires: {bins: [gh,],},}, "
+                   "moltbot: {primaryEnv: GH}}'\n---\n")
     manifest = load(tmp_path, text)
     assert codes(manifest) == []
     assert claims(manifest) == ["moltbot:env.read(GH)@4", "openclaw:proc.exec(gh)@4"]
@@ -373,10 +391,14 @@ def test_openclaw_as_a_yaml_mapping_uses_item_lines(tmp_path: Path) -> None:
 
 def test_openclaw_problems(tmp_path: Path) -> None:
     text = HEAD + ("metadata:\n  openclaw:\n    requires:\n      bins: ['', git]\n"
-                   "      env: GH_TOKEN\n    install: [{formula: x}]\n---\n")
+                   "      env: GH_TOKEN\n    install:\n      - {formula: x}\n"
+                   "      - {kind: brew, package: y}\n---\n")
     manifest = load(tmp_path, text)
-    assert codes(manifest) == [("SB105", 9), ("SB105", 8), ("SB106", 7)]
-    assert claims(manifest) == ["openclaw:code.install(*:x)@9", "openclaw:proc.exec(git)@7"]
+    assert codes(manifest) == [("SB105", 10), ("SB105", 8), ("SB106", 11), ("SB106", 7)]
+    assert [f.message for f in manifest.findings][2:] == [
+        "cannot read the claim 'code.install()': empty scope",
+        "cannot read the claim 'proc.exec()': empty scope"]
+    assert claims(manifest) == ["openclaw:proc.exec(git)@7"]
 
 
 @pytest.mark.parametrize("metadata, detail", [
@@ -391,7 +413,8 @@ def test_bad_metadata_strings_are_sb105(tmp_path: Path, metadata: str, detail: s
 
 
 def test_json_metadata_is_schema_checked_at_the_metadata_line(tmp_path: Path) -> None:
-    text = HEAD + "license: MIT\nmetadata: '{\"openclaw\": {\"requires\": {\"bins\": \"gog\"}}}'\n---\n"
+    text = HEAD + ("license: MIT\n"
+                   "metadata: '{\"openclaw\": {\"requires\": {\"bins\": \"gog\"}}}'\n---\n")
     manifest = load(tmp_path, text)
     assert codes(manifest) == [("SB105", 5)]
     assert manifest.findings[0].message.startswith("metadata.openclaw.requires.bins: must be")

@@ -85,9 +85,10 @@ class Capability:
 def normalise(kind: Kind, scope: str) -> str:
     """Canonical form of a scope for its kind; unbounded or blank scopes become ``*``."""
     scope = scope.strip()
-    if not scope or scope in ("*", "**") or len(scope) > MAX_SCOPE:
+    if not scope or scope in ("*", "**") or len(scope) > 4 * MAX_SCOPE:
         return ANY
-    return _NORMALISE.get(kind, _plain)(scope)
+    canonical = _NORMALISE.get(kind, _plain)(scope)
+    return ANY if canonical == "**" or len(canonical) > MAX_SCOPE else canonical
 
 
 def _plain(scope: str) -> str:
@@ -118,12 +119,18 @@ def normalise_path(scope: str) -> str:
     parts: list[str] = []
     for part in rest.split("/"):
         if part == "..":
-            if not parts:
-                return ANY  # climbs above its anchor: it could be anywhere
+            if not parts or _is_wild(parts[-1]):
+                return ANY  # climbs above its anchor or out of unknown folders: anywhere
             parts.pop()
+        elif part == "**" and parts and parts[-1] == "**":
+            continue  # a/**/**/b means a/**/b
         elif part not in ("", "."):
             parts.append(part)
     return _join_anchor(anchor, parts)
+
+
+def _is_wild(part: str) -> bool:
+    return "*" in part or "?" in part
 
 
 def _split_anchor(scope: str) -> tuple[str, str]:
@@ -134,6 +141,9 @@ def _split_anchor(scope: str) -> tuple[str, str]:
             return anchor, scope[len(anchor):]
     if scope.startswith("*"):
         return "", scope  # a pattern such as **/.env matches under any anchor
+    if scope.startswith(("$", "~")):
+        # Another variable ($TMPDIR) or another user's home (~root): an unknown folder.
+        return "", "**" + scope[len(scope.split("/", 1)[0]):]
     return "${WORKSPACE}", scope
 
 

@@ -60,7 +60,7 @@ class CapabilityGraph:
     def __init__(self, root: Path, manifest_relative: str) -> None:
         self.root = root
         self.manifest = manifest_relative
-        self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        self.graph: nx.MultiDiGraph[Node] = nx.MultiDiGraph()
         self.graph.add_edge(SKILL, _file(manifest_relative), key="contains")
         self._evidence: dict[Capability, list[Evidence]] = {}
         self._relative: dict[Path, str] = {}
@@ -143,7 +143,7 @@ class CapabilityGraph:
         """The chain from SKILL.md to the call site, as display strings."""
         relative = self._relative.get(evidence.location.path, "")
         target = _site(relative, evidence.location)
-        reach = nx.subgraph_view(self.graph, filter_edge=lambda a, b, key: key in _REACH)
+        reach = nx.subgraph_view(self.graph, filter_edge=_reaches)
         start = _file(self.manifest)
         try:
             path = nx.shortest_path(reach, start, target)
@@ -165,9 +165,14 @@ class CapabilityGraph:
             return f"{display_path(self.root / node[1])}:{node[2]}"
         return ":".join(node)
 
-    def nodes(self) -> Iterable[Node]:
+    def nodes(self) -> list[Node]:
         """All nodes (for exports and tests)."""
-        return iter(self.graph.nodes)
+        return list(self.graph.nodes)
+
+
+def _reaches(source: Node, target: Node, key: object) -> bool:
+    """Edges a witness path may follow (not claims, coverage or flows)."""
+    return key in _REACH
 
 
 def _relative(root: Path, path: Path) -> str:

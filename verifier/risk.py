@@ -37,10 +37,12 @@ def risk_tier(capability: Capability) -> Tier:
     if kind in FS_KINDS:
         return _path_tier(capability)
     if kind == Kind.ENV_READ:
-        unscoped = capability.scope == ANY
-        return Tier.SENSITIVE if unscoped or is_secret(capability) else Tier.NORMAL
+        # A glob such as AWS_* may match secrets: graded like an unscoped read.
+        wild = "*" in capability.scope or "?" in capability.scope
+        return Tier.SENSITIVE if wild or is_secret(capability) else Tier.NORMAL
     if kind == Kind.CODE_INSTALL:
-        return Tier.PRIVILEGED if _from_url(capability.scope) else Tier.SENSITIVE
+        unknown = capability.scope == ANY or _from_url(capability.scope)
+        return Tier.PRIVILEGED if unknown else Tier.SENSITIVE
     if kind == Kind.PROC_EXEC and _in("persistence", capability):
         return Tier.PRIVILEGED
     return Tier.SENSITIVE

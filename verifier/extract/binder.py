@@ -20,11 +20,15 @@ def dotted_name(node: cst.BaseExpression) -> str:
 
 
 class Binder(cst.CSTVisitor):
-    """Collects the scopes of a module (keyed by their defining node) and their bindings."""
+    """Collects the scopes of a module (keyed by their defining node) and their bindings.
 
-    def __init__(self, index: ModuleIndex) -> None:
+    ``parent`` is the scope of the code that runs this module with ``exec``: such code sees
+    the names of its caller.
+    """
+
+    def __init__(self, index: ModuleIndex, parent: Scope | None = None) -> None:
         self.index = index
-        self.module = Scope("", "module", None)
+        self.module = Scope("", "module", parent)
         self.scopes: dict[cst.CSTNode, Scope] = {}
         self.stack = [self.module]
 

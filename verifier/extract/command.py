@@ -53,7 +53,8 @@ def _simple_commands(text: str) -> list[tuple[str, list[str]]]:
     except ValueError:
         tokens = text.split()
     result: list[tuple[str, list[str]]] = []
-    operator, words, redirect = ";", [], False
+    operator, redirect = ";", False
+    words: list[str] = []
     for token in tokens:
         if redirect:
             redirect = False  # the file of a redirection is not a command

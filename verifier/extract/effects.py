@@ -40,10 +40,6 @@ class Applied:
                        self.code + other.code)
 
 
-class _Evaluator:  # the part of Evaluator this module needs (avoids an import cycle)
-    def call_value(self, callee: Value, args: list[Values]) -> Values: ...
-
-
 def argument(site: CallSite, arg: Arg, receiver: Value | None) -> Values | None:
     """The values of one argument, or None when the call does not pass it."""
     if arg.position == SELF:

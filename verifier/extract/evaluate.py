@@ -158,7 +158,7 @@ def _fstring(ev: Evaluator, node: cst.BaseExpression, scope: Scope) -> Values:
     for part in node.parts:
         if isinstance(part, cst.FormattedStringText):
             pieces.append(part.value)
-        else:
+        elif isinstance(part, cst.FormattedStringExpression):
             values = ev.evaluate(part.expression, scope)
             simple = len(values) == 1 and part.format_spec is None and part.conversion is None
             pieces.append(text_or_hole(values[0]) if simple else HOLE)
@@ -251,23 +251,36 @@ def _index(base: Value, key: Value) -> Value:
     return UNKNOWN
 
 
-def _bound(ev: Evaluator, part: cst.BaseExpression | None, scope: Scope) -> int | None | Value:
+def _bound(ev: Evaluator, part: cst.BaseExpression | None, scope: Scope) -> int | None | str:
+    """A constant slice bound, None when absent, HOLE when not constant."""
     if part is None:
         return None
     values = ev.evaluate(part, scope)
     if len(values) == 1 and isinstance(values[0], Const) and isinstance(values[0].value, int):
         return values[0].value
-    return UNKNOWN
+    return HOLE
 
 
-def _slice(base: Value, bounds: list[int | None | Value]) -> Value:
+def _slice(base: Value, bounds: list[int | None | str]) -> Value:
     if not isinstance(base, Const) or not isinstance(base.value, (str, bytes)):
         return UNKNOWN
-    if any(isinstance(b, (Const, Ref, Obj, Method, Seq, Func, Partial)) or b is UNKNOWN
-           for b in bounds):
+    if HOLE in bounds:
         return Const(HOLE)
     lower, upper, step = (b if isinstance(b, int) else None for b in bounds)
-    return Const(base.value[lower:upper:step], base.decoded)
+    try:
+        return Const(base.value[lower:upper:step], base.decoded)
+    except ValueError:  # a zero step
+        return UNKNOWN
+
+
+def _unary(ev: Evaluator, node: cst.BaseExpression, scope: Scope) -> Values:
+    assert isinstance(node, cst.UnaryOperation)
+    sign = {cst.Minus: -1, cst.Plus: 1}.get(type(node.operator))
+    values = ev.evaluate(node.expression, scope)
+    if sign is None:
+        return one(UNKNOWN)
+    return merge(*(one(Const(sign * v.value)) if isinstance(v, Const) and isinstance(
+        v.value, int) and not isinstance(v.value, bool) else one(UNKNOWN) for v in values))
 
 
 def _choice(ev: Evaluator, node: cst.BaseExpression, scope: Scope) -> Values:
@@ -289,4 +302,5 @@ _HANDLERS: dict[type, Handler] = {
     cst.Attribute: _attribute, cst.Call: _call, cst.BinaryOperation: _binary,
     cst.List: _sequence, cst.Tuple: _sequence, cst.Subscript: _subscript, cst.IfExp: _choice,
     cst.BooleanOperation: _choice, cst.Await: _inner, cst.NamedExpr: _inner,
+    cst.UnaryOperation: _unary,
 }

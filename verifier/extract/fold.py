@@ -192,7 +192,7 @@ FOLDERS: dict[str, Folder] = {
     "bz2.decompress": _decoder(_bounded(bz2.decompress)),
     "lzma.decompress": _decoder(_bounded(lzma.decompress)),
     "codecs.decode": _codecs_decode,
-    "str": _first, "bytes.decode": _codecs_decode, "str.encode": _str_encode,
+    "str": _first, "bytes.decode": _codecs_decode, "str.decode": _first, "str.encode": _str_encode,
     "str.join": _str_join, "chr": _chr, "functools.partial": _partial,
     **{f"str.{name}": _str_method(name) for name in (
         "format", "replace", "strip", "lstrip", "rstrip", "lower", "upper", "removeprefix",

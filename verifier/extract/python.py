@@ -7,6 +7,8 @@ catalog. Constant code given to ``exec``/``eval`` is parsed and analysed the sam
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,14 +50,16 @@ class Origin:
 
 def extract_python(path: Path, relative: str, source: bytes, files: frozenset[str]) -> FileFacts:
     """Evidence of one Python file of a skill (``files``: the skill's relative file paths)."""
+    if too_deep(source):
+        return Unverifiable(path, "unparseable", f"{relative} is nested too deeply to analyse")
     try:
         module = cst.parse_module(source)
     except Exception as error:  # libcst reports syntax errors with several exception types
         return Unverifiable(path, "unparseable", f"{relative} does not parse: {_first_line(error)}",
-                            _error_line(error))
+                            _error_line(source, error))
     sink = Sink()
     try:
-        _walk(module, Context(path, relative, files, load_catalog("python")), sink, None, 0)
+        _walk(module, Context(path, relative, files, load_catalog("python")), sink, None)
     except RecursionError:
         return Unverifiable(path, "unparseable", f"{relative} is nested too deeply to analyse")
     return Parsed(path, tuple(sorted(sink.evidence)), tuple(sorted(sink.functions)),
@@ -73,19 +77,46 @@ class Context:
 
 
 def _walk(module: cst.Module, context: Context, sink: Sink, origin: Origin | None,
-          depth: int) -> None:
-    binder = Binder(ModuleIndex(context.relative, context.files))
+          depth: int = 0, caller: Scope | None = None) -> None:
+    binder = Binder(ModuleIndex(context.relative, context.files), caller)
     module.visit(binder)
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     positions = wrapper.resolve(PositionProvider)
     wrapper.module.visit(Extractor(context, binder, positions, sink, origin, depth))
 
 
+def too_deep(source: bytes) -> bool:
+    """Whether nesting exceeds what CPython's own parser accepts.
+
+    libcst's native parser can exhaust the C stack (a crash, not an exception) on nesting
+    that CPython refuses. CPython's parser builds a syntax tree and runs nothing; it is used
+    here only as a guard, and other syntax errors are left to libcst, which reads newer
+    grammar than the running interpreter.
+    """
+    try:
+        ast.parse(source)
+    except (RecursionError, MemoryError):
+        return True
+    except SyntaxError as error:
+        return "too many nested" in str(error) or "too complex" in str(error)
+    except ValueError:  # NUL bytes: libcst reports them as a syntax error
+        return False
+    return False
+
+
 def _first_line(error: Exception) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
 
 
-def _error_line(error: Exception) -> int:
+def _error_line(source: bytes, error: Exception) -> int:
+    """The line CPython names for the syntax error (it points closer), else libcst's."""
+    try:
+        ast.parse(source)
+    except SyntaxError as cpython:
+        if cpython.lineno:
+            return cpython.lineno
+    except (ValueError, RecursionError, MemoryError):
+        pass
     line = getattr(error, "raw_line", None) or getattr(error, "line", None)
     return line if isinstance(line, int) and line > 0 else 1
 
@@ -94,7 +125,7 @@ class Extractor(cst.CSTVisitor):
     """Second walk: turns calls, subscripts, references and imports into evidence."""
 
     def __init__(self, context: Context, binder: Binder,
-                 positions: dict[cst.CSTNode, CodeRange], sink: Sink, origin: Origin | None,
+                 positions: Mapping[cst.CSTNode, CodeRange], sink: Sink, origin: Origin | None,
                  depth: int) -> None:
         self.context, self.binder, self.positions = context, binder, positions
         self.sink, self.origin, self.depth = sink, origin, depth
@@ -182,7 +213,7 @@ class Extractor(cst.CSTVisitor):
             self.sink.evidence.add(Evidence(Capability.of(Kind.CODE_DYNAMIC, mechanism),
                                             origin.location, via, origin.function))
             return
-        _walk(module, self.context, self.sink, origin, self.depth + 1)
+        _walk(module, self.context, self.sink, origin, self.depth + 1, self.scope)
 
     def visit_Call(self, node: cst.Call) -> None:
         positional = [self.evaluator.evaluate(a.value, self.scope)
@@ -275,6 +306,12 @@ class Extractor(cst.CSTVisitor):
             if entry is not None and entry.trigger == "reference":
                 site = CallSite([], {}, self.context.files, self.context.relative)
                 self._record(node, apply_entry(entry, site, None, self.evaluator), entry.api)
+
+    def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
+        # Names in an import statement bind; they are not references to what they import.
+        self.consumed.add(id(node.name))
+        if node.asname is not None:
+            self.consumed.add(id(node.asname.name))
 
     def visit_Import(self, node: cst.Import) -> None:
         self._imported(node, [dotted_name(a.name) for a in node.names])

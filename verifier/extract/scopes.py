@@ -13,7 +13,7 @@ from verifier.capability import ANY
 from verifier.extract.fold import PATH
 from verifier.extract.values import HOLE, Const, Obj, Seq, Value, text_of
 
-_SUBCOMMAND = re.compile(r"^[a-z][a-z0-9._-]*$")
+_SUBCOMMAND = re.compile(r"^[a-z][a-z0-9_-]*$")
 MAX_WORDS = 3
 """An argv prefix keeps the program and up to two subcommand words (``gog gmail delete``)."""
 

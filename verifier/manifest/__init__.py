@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from verifier.findings import make
-from verifier.manifest.dialects import (Outcome, codex_claims, native_claims, openclaw_claims,
+from verifier.manifest.claims import Outcome
+from verifier.manifest.dialects import (codex_claims, native_claims, openclaw_claims,
                                         resolve_metadata)
 from verifier.manifest.schema import codex_findings, frontmatter_findings, json_type
 from verifier.manifest.source import Parts, read_text, split_frontmatter

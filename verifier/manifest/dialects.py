@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Iterator
 
-from verifier.capability import Capability, CapabilityError, Kind
+from verifier.capability import CapabilityError, Kind
 from verifier.findings import make
+from verifier.manifest.claims import Outcome, claimed, parse_claim
 from verifier.manifest.yamlsafe import Document, KeyPath, load_yaml, shape_problem
 from verifier.model import Claim, Finding
 
-Outcome = tuple[list[Claim], list[Finding]]
 Declared = tuple[Kind, Any, KeyPath]
 """A capability kind, the scope as written (any type; only strings count) and where."""
 
@@ -89,7 +89,7 @@ def native_claims(document: Document) -> Outcome:
         if not isinstance(item, str):
             continue  # the schema reports it
         try:
-            claims.append(Claim(Capability.parse(item), "capabilities", location, True))
+            claims.append(Claim(parse_claim(item), "capabilities", location, True))
         except CapabilityError as error:
             findings.append(make("SB106", location, text=item, detail=str(error)))
     return claims, findings
@@ -117,13 +117,20 @@ def _openclaw(block: dict[str, Any], base: KeyPath) -> Iterator[Declared]:
             yield Kind.CODE_INSTALL, _install_scope(entry), base + entry_path
 
 
-def _install_scope(entry: dict[str, Any]) -> str:
-    """``{"kind": "brew", "formula": "gogcli"}`` -> ``brew:gogcli``; unknown parts are ``*``."""
+def _install_scope(entry: dict[str, Any]) -> str | None:
+    """``{"kind": "brew", "formula": "gogcli"}`` -> ``brew:gogcli``.
+
+    "" when no package is named (SB106: never a wildcard), None without a kind (the schema
+    reports it). An unknown kind names its package in any of the known fields.
+    """
     kind = entry.get("kind")
-    manager, field = INSTALLERS.get(kind, (kind, "")) if isinstance(kind, str) else ("*", "")
-    fields = [field] + [name for _, name in INSTALLERS.values()]
-    package = next((entry[f] for f in fields if isinstance(entry.get(f), str)), "*")
-    return f"{manager or '*'}:{package}"
+    if not isinstance(kind, str) or not kind.strip():
+        return None
+    manager, field = INSTALLERS.get(kind, (kind, ""))
+    names = [field] if field else [name for _, name in INSTALLERS.values()]
+    package = next((entry[name] for name in names
+                    if isinstance(entry.get(name), str) and entry[name].strip()), "")
+    return f"{manager}:{package}" if package else ""
 
 
 def codex_claims(document: Document) -> Outcome:
@@ -159,13 +166,12 @@ def _get(value: Any, keypath: KeyPath) -> Any:
 
 def _collect(outcome: Outcome, document: Document, declared: Iterable[Declared], *,
              origin: str, explicit: bool) -> None:
-    """Add a claim for each declared string scope; a blank scope is SB106 (never ``*``)."""
+    """Add a claim for each declared string scope; a blank or widening one is SB106."""
     for kind, scope, keypath in declared:
         location = document.locate(keypath)
         if not isinstance(scope, str):
             continue  # the schema reports it
-        if not scope.strip():
-            outcome[1].append(make("SB106", location, text=f"{kind}({scope})",
-                                   detail="empty scope"))
-        else:
-            outcome[0].append(Claim(Capability.of(kind, scope), origin, location, explicit))
+        try:
+            outcome[0].append(Claim(claimed(kind, scope), origin, location, explicit))
+        except CapabilityError as error:
+            outcome[1].append(make("SB106", location, text=f"{kind}({scope})", detail=str(error)))

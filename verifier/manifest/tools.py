@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterator
 
 from verifier.capability import Capability, CapabilityError, Kind
 from verifier.findings import make
+from verifier.manifest.claims import Outcome, claimed
 from verifier.manifest.yamlsafe import Document, KeyPath
 from verifier.model import Claim, Finding, Location
 
@@ -94,36 +95,41 @@ def split_tools(text: str) -> list[str]:
 
 
 def implied(tool: str) -> list[Capability]:
-    """The ``agent.tool`` capability of a tool rule and what it implies; CapabilityError
-    when the rule is not ``Name`` or ``Name(rule)``."""
+    """The ``agent.tool`` capability of a tool rule and what the tool implies.
+
+    CapabilityError when the rule is not ``Name`` or ``Name(rule)``, or would widen to ``*``.
+    """
     match = _RULE.fullmatch(tool)
     if not match:
         raise CapabilityError("expected a tool name, optionally with a (rule)")
     name, rule = match.group(1), (match.group(2) or "").strip()
-    capabilities = [Capability.of(Kind.AGENT_TOOL, tool)]
+    capabilities = [claimed(Kind.AGENT_TOOL, tool)]
     grant = TOOLS.get(name)
     if grant is not None and grant.kind is not None:
-        capabilities.append(Capability.of(grant.kind, grant.scope(rule) if rule else "*"))
+        capabilities.append(claimed(grant.kind, grant.scope(rule) or "*" if rule else "*"))
     return capabilities
 
 
-def tool_claims(document: Document) -> tuple[list[Claim], list[Finding]]:
+def tool_claims(document: Document) -> Outcome:
     """Claims of ``allowed-tools``, less everything ``disallowed-tools`` covers."""
-    claims: list[Claim] = []
+    allowed, findings = _implied_by(document, "allowed-tools")
+    denied, more = _implied_by(document, "disallowed-tools")
+    claims = [Claim(capability, ORIGIN, location, False) for capability, location in allowed
+              if not any(d.covers(capability) for d, _ in denied)]
+    return claims, findings + more
+
+
+def _implied_by(document: Document,
+                key: str) -> tuple[list[tuple[Capability, Location]], list[Finding]]:
+    """Every capability the tools under ``key`` imply, with its line; SB106 for bad rules."""
+    implications: list[tuple[Capability, Location]] = []
     findings: list[Finding] = []
-    for tool, location in _tools(document, "allowed-tools"):
+    for tool, location in _tools(document, key):
         try:
-            claims.extend(Claim(c, ORIGIN, location, False) for c in implied(tool))
+            implications.extend((capability, location) for capability in implied(tool))
         except CapabilityError as error:
             findings.append(make("SB106", location, text=tool, detail=str(error)))
-    denied = []
-    for tool, location in _tools(document, "disallowed-tools"):
-        try:
-            denied.extend(implied(tool))
-        except CapabilityError as error:
-            findings.append(make("SB106", location, text=tool, detail=str(error)))
-    kept = [c for c in claims if not any(d.covers(c.capability) for d in denied)]
-    return kept, findings
+    return implications, findings
 
 
 def _tools(document: Document, key: str) -> Iterator[tuple[str, Location]]:

@@ -182,7 +182,7 @@ class _Builder:
             raise _Refused(f"unsupported tag {node.tag!r}", node.start_mark)
         try:
             return self.loader.construct_object(node)
-        except (ValueError, KeyError, OverflowError) as error:  # e.g. `!!bool maybe`, huge ints
+        except (ValueError, LookupError, OverflowError) as error:  # `!!bool maybe`, `!!int ""`
             raise _Refused(f"cannot read {node.value[:40]!r} as {node.tag[len(_TAG):]}: "
                            f"{error}", node.start_mark) from None
 

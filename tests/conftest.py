@@ -1,0 +1,67 @@
+"""Shared test helpers: hypothesis profiles and the real command-line entry point."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, settings
+
+from verifier.schemas import load_schema
+
+settings.register_profile("ci", max_examples=60, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=5000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+@dataclass(frozen=True)
+class Run:
+    """The outcome of one ``skillbound`` command."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        """The JSON report printed, validated against the report schema."""
+        data = json.loads(self.stdout)
+        jsonschema.validate(data, load_schema("report"))
+        return data
+
+
+def skillbound(*args: str | Path, cwd: Path | None = None) -> Run:
+    """Run the installed command exactly as a user would (``python -m verifier``)."""
+    process = subprocess.run([sys.executable, "-m", "verifier", *map(str, args)], cwd=cwd,
+                             capture_output=True, text=True, timeout=300,
+                             env={**os.environ, "NO_COLOR": "1"})
+    return Run(process.returncode, process.stdout, process.stderr)
+
+
+def write_skill(folder: Path, frontmatter: str, files: dict[str, str] | None = None,
+                body: str = "Use the skill.\n") -> Path:
+    """Create a skill folder with the given frontmatter and files; returns the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "SKILL.md").write_text(f"---\n{frontmatter.strip()}\n---\n{body}", "utf-8")
+    for relative, text in (files or {}).items():
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, "utf-8")
+    return folder
+
+
+@pytest.fixture
+def run_cli() -> Any:
+    """The ``skillbound`` runner, as a fixture."""
+    return skillbound

@@ -1,0 +1,41 @@
+"""Every catalog entry carries an example; each example must yield exactly its capabilities."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from verifier.catalog import load_catalog
+from verifier.extract.facts import Parsed
+from verifier.extract.python import extract_python
+from verifier.capability import Capability
+
+CATALOG = load_catalog("python")
+
+
+def capabilities_of(source: str) -> list[str]:
+    """Canonical capability strings that extraction finds in a Python snippet."""
+    facts = extract_python(Path("/skill/scripts/x.py"), "scripts/x.py", source.encode(),
+                           frozenset({"scripts/x.py"}))
+    assert isinstance(facts, Parsed), facts
+    return sorted({str(e.capability) for e in facts.evidence})
+
+
+@pytest.mark.parametrize("api", sorted(CATALOG.entries))
+def test_entry_example_yields_exactly_its_capabilities(api: str) -> None:
+    entry = CATALOG.entries[api]
+    expected = sorted(str(Capability.parse(text)) for text in entry.expect)
+    assert capabilities_of(entry.example) == expected
+
+
+def test_every_entry_is_reached_by_its_own_example() -> None:
+    """An example must exercise its own entry (not only a neighbour's)."""
+    lonely = [api for api, entry in CATALOG.entries.items()
+              if entry.effects and entry.expect == ()]
+    assert lonely == []
+
+
+def test_catalog_digest_is_stable() -> None:
+    assert load_catalog("python").digest == CATALOG.digest
+    assert len(CATALOG.digest) == 16
