@@ -40,27 +40,20 @@ _GENERIC_WORDS = frozenset({"api", "key", "token", "secret", "access", "pat", "p
 def compare(graph: CapabilityGraph, manifest: Manifest) -> tuple[Finding, ...]:
     """Every finding of claims versus code, sorted."""
     capabilities = graph.capabilities()
-    claims = manifest.claims
-    produced = [*_undeclared(graph, capabilities, claims, manifest.declares_anything),
-                *_unverifiable(graph, capabilities), *_unused(capabilities, claims),
-                *_exfiltration(graph, claims)]
+    produced = [*_undeclared(graph, capabilities, manifest), *_unverifiable(graph, capabilities),
+                *_unused(capabilities, manifest.claims), *_exfiltration(graph, manifest)]
     return tuple(sorted(produced, key=findings.order))
 
 
-def declared(capability: Capability, claims: tuple[Claim, ...]) -> bool:
-    """Whether some claim covers the capability."""
-    return any(claim.capability.covers(capability) for claim in claims)
-
-
 def _undeclared(graph: CapabilityGraph, capabilities: dict[Capability, tuple[Evidence, ...]],
-                claims: tuple[Claim, ...], declares: bool) -> Iterator[Finding]:
+                manifest: Manifest) -> Iterator[Finding]:
     for capability, evidence in capabilities.items():
-        if capability.kind == Kind.CODE_DYNAMIC or declared(capability, claims):
+        if capability.kind == Kind.CODE_DYNAMIC or manifest.declares(capability):
             continue
         tier = risk_tier(capability)
         first = evidence[0]
         yield findings.make("SB201", first.location, capability=capability,
-                            severity=UNDECLARED_SEVERITY[(declares, tier)],
+                            severity=UNDECLARED_SEVERITY[(manifest.declares_anything, tier)],
                             witness=graph.witness(first), tier=tier, via=first.via)
 
 
@@ -86,17 +79,17 @@ def _unused(capabilities: dict[Capability, tuple[Evidence, ...]],
             yield findings.make("SB202", claim.location, capability=claim.capability)
 
 
-def _exfiltration(graph: CapabilityGraph, claims: tuple[Claim, ...]) -> Iterator[Finding]:
+def _exfiltration(graph: CapabilityGraph, manifest: Manifest) -> Iterator[Finding]:
     reported: set[tuple[Capability, Capability]] = set()
     for flow in graph.flows():
         pair = (flow.source.capability, flow.sink.capability)
         severity = _flow_severity(flow)
         if pair in reported or severity is None:
             continue
-        if declared(pair[0], claims) and declared(pair[1], claims):
+        if manifest.declares(pair[0]) and manifest.declares(pair[1]):
             continue  # both ends claimed: the skill says it does this
         reported.add(pair)
-        yield findings.make("SB204", flow.sink.location, capability=pair[1], severity=severity,
+        yield findings.make("SB204", flow.sink.location, capability=pair[0], severity=severity,
                             witness=graph.witness(flow.sink), source=pair[0], sink=pair[1],
                             where=f"{flow.sink.location.path.name} (source line "
                                   f"{flow.source.location.line})")

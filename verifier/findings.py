@@ -36,10 +36,11 @@ _RULES = (
          "the frontmatter opened on line 1 is never closed with '---'",
          "Close the frontmatter with a line holding only '---'. Until then no claim can be "
          "read, so everything the skill does is undeclared."),
-    Rule("SB104", "invalid frontmatter YAML", Severity.HIGH,
-         "the frontmatter is not valid YAML: {detail}",
-         "Fix the YAML syntax. skillbound reads YAML safely, with limits on size and aliases; "
-         "a frontmatter beyond them is rejected rather than expanded."),
+    Rule("SB104", "unreadable manifest", Severity.HIGH,
+         "cannot read the manifest: {detail}",
+         "Fix the YAML syntax or the file. skillbound reads YAML safely, with limits on size, "
+         "aliases and nesting, and rejects duplicate keys, non-UTF-8 text and files that are "
+         "not regular files inside the skill."),
     Rule("SB105", "manifest schema violation", Severity.MEDIUM,
          "{field}: {detail}",
          "The frontmatter must follow schemas/skill-manifest.schema.json (Agent Skills fields, "
@@ -65,8 +66,9 @@ _RULES = (
          "Dynamic code, obfuscation, and unparseable or binary files hide what a skill does. "
          "skillbound fails closed: replace them with plain source."),
     Rule("SB204", "exfiltration flow", Severity.HIGH,
-         "{source} and {sink} meet in {where}",
-         "A secret source and an outbound sink in the same script. A secret sent to its own "
+         "the secret {source} can reach {sink} in {where}",
+         "A secret source and an outbound sink in the same script; the finding names the "
+         "secret and points at the sink. A secret sent to its own "
          "service is ordinary API use and is not reported; declare both ends if the flow is "
          "intended."),
     Rule("SB901", "analysis error", Severity.HIGH,

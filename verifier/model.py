@@ -95,9 +95,16 @@ class Manifest:
     findings: tuple[Finding, ...]
     body: str = ""
     body_line: int = 1
-    fields: Mapping[str, Any] = field(default_factory=dict)
+    fields: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    denied: tuple[Capability, ...] = ()
+    """What the manifest forbids (``disallowed-tools``): never declared, whatever else claims it."""
 
     @property
     def declares_anything(self) -> bool:
         """Whether the skill claims any capability at all."""
         return bool(self.claims)
+
+    def declares(self, capability: Capability) -> bool:
+        """Whether a claim covers ``capability`` and nothing the manifest forbids does."""
+        return any(c.capability.covers(capability) for c in self.claims) and not any(
+            d.covers(capability) for d in self.denied)

@@ -22,7 +22,7 @@ from verifier.manifest.dialects import (codex_claims, native_claims, openclaw_cl
                                         resolve_metadata)
 from verifier.manifest.schema import codex_findings, frontmatter_findings, json_type
 from verifier.manifest.source import Parts, read_text, split_frontmatter
-from verifier.manifest.tools import tool_claims
+from verifier.manifest.tools import denied_capabilities, tool_claims
 from verifier.manifest.yamlsafe import Document, Problem, load_yaml
 from verifier.model import Claim, Finding, Location, Manifest
 
@@ -49,7 +49,8 @@ def load_manifest(root: Path, manifest: Path | None, *, strict: bool = False) ->
     document, problems = resolve_metadata(loaded)
     problems += frontmatter_findings(document, strict) + _name_findings(root, document)
     outcomes = [codex, ([], problems)] + [dialect(document) for dialect in DIALECTS]
-    return _manifest(manifest, document, outcomes, parts)
+    return replace(_manifest(manifest, document, outcomes, parts),
+                   denied=denied_capabilities(document))
 
 
 def _frontmatter(path: Path, parts: Parts) -> Document | Finding:

@@ -143,3 +143,13 @@ def _tools(document: Document, key: str) -> Iterator[tuple[str, Location]]:
         if isinstance(entry, str):
             for tool in split_tools(entry):
                 yield tool, document.locate(keypath)
+
+
+def denied_capabilities(document: Document) -> tuple[Capability, ...]:
+    """What ``disallowed-tools`` forbids: the capabilities its tools imply.
+
+    ``allowed-tools: Bash`` with ``disallowed-tools: Bash(rm:*)`` still claims proc.exec(*),
+    but an ``rm`` in the code is not declared.
+    """
+    denied, _ = _implied_by(document, "disallowed-tools")
+    return tuple(sorted({capability for capability, _ in denied}))

@@ -16,7 +16,8 @@ def render(report: Report) -> str:
     """The whole report as text."""
     blocks = [_skill(skill) for skill in report.skills]
     counts = summary(report)
-    tail = (f"{counts['skills']} skills: {counts['pass']} pass, {counts['warn']} warn, "
+    noun = "skill" if counts["skills"] == 1 else "skills"
+    tail = (f"{counts['skills']} {noun}: {counts['pass']} pass, {counts['warn']} warn, "
             f"{counts['fail']} fail, {counts['error']} error")
     return "\n".join([*blocks, tail]) + "\n"
 
