@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from verifier.catalog import load_catalog
+from verifier.catalog import load_catalog, validate_catalog
 from verifier.extract.facts import Parsed
 from verifier.extract.python import extract_python
 from verifier.capability import Capability
@@ -34,6 +34,10 @@ def test_every_entry_is_reached_by_its_own_example() -> None:
     lonely = [api for api, entry in CATALOG.entries.items()
               if entry.effects and entry.expect == ()]
     assert lonely == []
+
+
+def test_catalog_follows_its_schema() -> None:
+    validate_catalog("python")
 
 
 def test_catalog_digest_is_stable() -> None:

@@ -8,11 +8,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from verifier import __version__
-from verifier.discover import DiscoveryError
-from verifier.gate import USAGE, exit_code
-from verifier.model import Severity
-from verifier.pipeline import Options, verify
-from verifier.report import RENDERERS, render
+from verifier.gate import USAGE
+
+FORMATS = ("json", "text")
+SEVERITIES = ("info", "low", "medium", "high", "critical")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,10 +25,10 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Verify every skill at or below PATH.")
     check.add_argument("paths", nargs="+", type=Path, metavar="PATH",
                        help="a skill folder, a folder of skills, a repository, or a file")
-    check.add_argument("--format", choices=sorted(RENDERERS), default="text",
+    check.add_argument("--format", choices=FORMATS, default="text",
                        help="output format (default: text)")
     check.add_argument("-o", "--output", type=Path, help="write the report to this file")
-    check.add_argument("--fail-on", choices=[str(s) for s in Severity], default="high",
+    check.add_argument("--fail-on", choices=SEVERITIES, default="high",
                        help="exit 1 when a finding is at least this severe (default: high)")
     check.add_argument("--strict-manifest", action="store_true",
                        help="reject frontmatter keys that no known dialect defines")
@@ -38,8 +37,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit code (0 clean, 1 findings, 2 usage error)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
+    return check(args)
+
+
+def check(args: argparse.Namespace) -> int:
+    """``skillbound check``: verify, render, and gate."""
+    from verifier.discover import DiscoveryError
+    from verifier.gate import exit_code
+    from verifier.model import Severity
+    from verifier.pipeline import Options, verify
+    from verifier.report import render
+
     try:
         report = verify(args.paths, Options(strict_manifest=args.strict_manifest))
     except DiscoveryError as error:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from verifier.model import Severity, Verdict
-from verifier.pipeline import Report
+
+if TYPE_CHECKING:
+    from verifier.pipeline import Report
 
 OK, FINDINGS, USAGE = 0, 1, 2
 

@@ -9,6 +9,7 @@ from importlib import resources
 import yaml
 
 from verifier.capability import Capability
+from verifier.catalog import SafeLoader
 
 
 @dataclass(frozen=True)
@@ -30,4 +31,4 @@ def builtin_resources() -> dict[str, Resource]:
     text = resources.files("verifier.catalog").joinpath("resources.yaml").read_text("utf-8")
     return {name: Resource(name, entry["description"],
                            tuple(Capability.parse(c) for c in entry["capabilities"]))
-            for name, entry in yaml.safe_load(text).items()}
+            for name, entry in yaml.load(text, Loader=SafeLoader).items()}
