@@ -43,3 +43,10 @@ def test_catalog_follows_its_schema() -> None:
 def test_catalog_digest_is_stable() -> None:
     assert load_catalog("python").digest == CATALOG.digest
     assert len(CATALOG.digest) == 16
+
+
+def test_generated_api_table_is_current() -> None:
+    """docs/python-apis.md is generated; regenerate with python -m verifier.catalog.docs."""
+    from tests.conftest import ROOT
+    from verifier.catalog.docs import python_table
+    assert (ROOT / "docs" / "python-apis.md").read_text("utf-8") == python_table()

@@ -137,3 +137,12 @@ def test_cli_choices_match_the_registries() -> None:
     from verifier.report import RENDERERS
     assert FORMATS == tuple(sorted(RENDERERS))
     assert SEVERITIES == tuple(str(s) for s in Severity)
+
+
+def test_readme_documents_every_finding_code_and_ci_runs_its_test_command() -> None:
+    from verifier.findings import RULES
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert [code for code in RULES if f"| {code} |" not in readme] == []
+    test_command = next(line for line in readme.splitlines() if "pytest" in line
+                        and line.startswith("python3 -m venv"))
+    assert test_command in (ROOT / ".ci" / "run").read_text("utf-8")

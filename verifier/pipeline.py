@@ -70,7 +70,7 @@ def verify_skill(skill: SkillFolder, options: Options = Options()) -> SkillRepor
 
 def _verify(skill: SkillFolder, options: Options) -> SkillReport:
     manifest = load_manifest(skill.root, skill.manifest, strict=options.strict_manifest)
-    graph = CapabilityGraph.build(skill.root, manifest, _facts(skill))
+    graph = CapabilityGraph.build(skill.root, manifest, extract_skill(skill))
     found = tuple(sorted(set(manifest.findings) | set(compare(graph, manifest)),
                          key=findings.order))
     capabilities = tuple(CapabilityReport(c, manifest.declares(c), evidence)
@@ -79,7 +79,8 @@ def _verify(skill: SkillFolder, options: Options) -> SkillReport:
                        capabilities, found)
 
 
-def _facts(skill: SkillFolder) -> list[tuple[str, FileFacts]]:
+def extract_skill(skill: SkillFolder) -> list[tuple[str, FileFacts]]:
+    """The facts of every code file of a skill, by relative path."""
     if skill.manifest is None:
         return []
     files = skill_files(skill)

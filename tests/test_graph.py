@@ -1,0 +1,74 @@
+"""The capability graph: nodes and edges of a skill, and witness paths from SKILL.md."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import write_skill
+from verifier.discover import discover
+from verifier.pipeline import verify_skill
+
+MAIN = "from lib.net import fetch\n\ndef main():\n    fetch()\n\nmain()\n"
+NET = "import requests\n\ndef fetch():\n    requests.get('https://api.example.com')\n"
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path) -> Path:
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    yield tmp_path
+    os.chdir(cwd)
+
+
+def witness_of(folder: Path, body: str) -> tuple[str, ...]:
+    write_skill(folder, "name: s\ndescription: A skill.", {
+        "scripts/main.py": MAIN, "scripts/lib/__init__.py": "", "scripts/lib/net.py": NET,
+        "scripts/orphan.py": "import os\nos.system('id')\n"}, body)
+    (skill,) = discover([folder])
+    report = verify_skill(skill)
+    return {str(f.capability): f.witness for f in report.findings}
+
+
+def test_witness_follows_invocation_and_calls_across_modules(in_tmp: Path) -> None:
+    witnesses = witness_of(in_tmp / "s", "Run `python scripts/main.py`.\n")
+    assert witnesses["net.connect(api.example.com)"] == (
+        "s/SKILL.md", "s/scripts/main.py", "s/scripts/main.py:main",
+        "s/scripts/lib/net.py:fetch", "s/scripts/lib/net.py:4")
+
+
+def test_witness_of_a_file_the_instructions_never_name(in_tmp: Path) -> None:
+    witnesses = witness_of(in_tmp / "s", "Run `python scripts/main.py`.\n")
+    assert witnesses["proc.exec(id)"] == ("s/SKILL.md", "s/scripts/orphan.py",
+                                          "s/scripts/orphan.py:2")
+
+
+def test_graph_holds_the_edges_of_design(in_tmp: Path) -> None:
+    from verifier.graph import CapabilityGraph
+    from verifier.manifest import load_manifest
+    from verifier.pipeline import extract_skill
+    folder = write_skill(in_tmp / "s", "name: s\ndescription: A skill.\ncapabilities:\n"
+                         "  - net.connect(*.example.com)",
+                         {"scripts/main.py": MAIN, "scripts/lib/__init__.py": "",
+                          "scripts/lib/net.py": NET}, "Run `python scripts/main.py`.\n")
+    (skill,) = discover([folder])
+    graph = CapabilityGraph.build(folder, load_manifest(folder, skill.manifest), extract_skill(skill))
+    edges = {(a[0], b[0], key) for a, b, key in graph.graph.edges(keys=True)}
+    assert edges == {
+        ("skill", "file", "contains"), ("file", "file", "invokes"),
+        ("file", "function", "contains"), ("file", "function", "calls"),
+        ("function", "function", "calls"), ("function", "site", "contains"),
+        ("site", "capability", "exercises"), ("file", "claim", "declares"),
+        ("claim", "capability", "covers")}
+
+
+def test_nested_skill_files_belong_to_the_nested_skill(in_tmp: Path) -> None:
+    outer = write_skill(in_tmp / "outer", "name: outer\ndescription: Outer.",
+                        {"run.py": "print(1)\n"})
+    write_skill(outer / "fixtures" / "inner", "name: inner\ndescription: Inner.",
+                {"x.py": "import os\nos.system('id')\n"})
+    reports = {r.root.name: r for r in (verify_skill(s) for s in discover([outer]))}
+    assert [str(c.capability) for c in reports["outer"].capabilities] == []
+    assert [str(c.capability) for c in reports["inner"].capabilities] == ["proc.exec(id)"]
