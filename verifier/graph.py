@@ -10,7 +10,7 @@ Witness paths are shortest paths from SKILL.md to a call site.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 

@@ -10,7 +10,7 @@ from verifier.capability import ANY, Capability, Kind
 from verifier.catalog import SELF, Arg, Effect, Entry
 from verifier.extract import scopes
 from verifier.extract.command import command_capabilities
-from verifier.extract.values import (HOLE, UNKNOWN, Const, Obj, Ref, Seq, Value, Values,
+from verifier.extract.values import (HOLE, UNKNOWN, Obj, Ref, Seq, Value, Values,
                                      is_decoded, text_of)
 
 INTERPRETERS = frozenset({"python", "python3", "bash", "sh", "zsh", "node", "deno", "bun",
@@ -51,8 +51,7 @@ def argument(site: CallSite, arg: Arg, receiver: Value | None) -> Values | None:
     return None
 
 
-def apply_entry(entry: Entry, site: CallSite, receiver: Value | None,
-                evaluator: object) -> Applied:
+def apply_entry(entry: Entry, site: CallSite, receiver: Value | None) -> Applied:
     """The capabilities (and invocations, and code to analyse) of calling ``entry``."""
     if entry.when is not None and not _condition_holds(entry, site, receiver):
         return Applied()
@@ -117,15 +116,13 @@ def _argv(entry: Entry, effect: Effect, kind: Kind, site: CallSite, values: Valu
                             for g in site.positional[effect.arg.position:])),)
     shell = entry.shell is not None and scopes.is_true(
         (site.keywords.get(entry.shell.keyword or "") or (None,))[0])
+    if shell:
+        return _command(entry, effect, kind, site, values)
     applied = Applied()
     for value in values or (UNKNOWN,):
         text = text_of(value)
-        if shell or (text is not None and " " in text.strip() and not isinstance(value, Seq)
-                     and entry.shell is None):
-            applied = applied + _command(entry, effect, kind, site, (value,))
-            continue
-        words = scopes.argv_words(value) or ([text] if text is not None else None)
-        applied = applied + _run(words, site)
+        applied = applied + _run(scopes.argv_words(value) or (text.split() if text else None),
+                                 site)
     return applied
 
 
@@ -191,9 +188,15 @@ def _code(entry: Entry, effect: Effect, kind: Kind, site: CallSite, values: Valu
     return applied
 
 
+def _constant(values: Values) -> bool:
+    """Whether every alternative is fully known text."""
+    texts = [text_of(v) for v in values]
+    return bool(texts) and all(t is not None and HOLE not in t for t in texts)
+
+
 def _module(entry: Entry, effect: Effect, kind: Kind, site: CallSite, values: Values) -> Applied:
-    known = all(text_of(v) is not None and HOLE not in (text_of(v) or "") for v in values)
-    return Applied() if values and known else Applied((Capability.of(kind, effect.fixed),))
+    """``__import__(name)`` of a computed name hides which module runs."""
+    return Applied() if _constant(values) else Applied((Capability.of(kind, effect.fixed),))
 
 
 def _attribute(entry: Entry, effect: Effect, kind: Kind, site: CallSite,
@@ -201,7 +204,7 @@ def _attribute(entry: Entry, effect: Effect, kind: Kind, site: CallSite,
     """``getattr(module, name)`` with a computed name hides which function runs."""
     targets = site.positional[0] if site.positional else ()
     module_like = any(isinstance(t, (Ref, Obj)) for t in targets)
-    if module_like and not _module(entry, effect, kind, site, values).capabilities == ():
+    if module_like and not _constant(values):
         return Applied((Capability.of(kind, effect.fixed),))
     return Applied()
 
@@ -216,4 +219,3 @@ _SPECIAL: dict[str, Callable[[Entry, Effect, Kind, CallSite, Values], Applied]] 
     "attribute": _attribute,
 }
 
-__all__ = ["Applied", "CallSite", "apply_entry", "bundled_script", "Const"]

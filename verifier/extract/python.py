@@ -22,7 +22,7 @@ from verifier.extract.effects import Applied, CallSite, apply_entry
 from verifier.extract.evaluate import Evaluator, qualified
 from verifier.extract.facts import CallEdge, FileFacts, Invocation, Parsed, Unverifiable
 from verifier.extract.scope import ModuleIndex, Scope
-from verifier.extract.values import Func, Method, Obj, Partial, Ref, Value, Values
+from verifier.extract.values import Func, Method, Obj, Partial, Ref, Value
 from verifier.model import Evidence, Location
 
 MAX_CODE_DEPTH = 4
@@ -241,7 +241,7 @@ class Extractor(cst.CSTVisitor):
             return
         entry, receiver = self._entry(callee)
         if entry is not None and entry.trigger == "call":
-            self._record(node, apply_entry(entry, site, receiver, self.evaluator), entry.api)
+            self._record(node, apply_entry(entry, site, receiver), entry.api)
 
     def _entry(self, callee: Value) -> tuple[Entry | None, Value | None]:
         name = qualified(callee)
@@ -289,7 +289,7 @@ class Extractor(cst.CSTVisitor):
             if entry is not None and isinstance(index, cst.Index):
                 key = self.evaluator.evaluate(index.value, self.scope)
                 site = CallSite([key], {}, self.context.files, self.context.relative)
-                self._record(node, apply_entry(entry, site, None, self.evaluator), entry.api)
+                self._record(node, apply_entry(entry, site, None), entry.api)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self.consumed.add(id(node.attr))
@@ -305,7 +305,7 @@ class Extractor(cst.CSTVisitor):
             entry = self.context.catalog.entries.get(value.name) if isinstance(value, Ref) else None
             if entry is not None and entry.trigger == "reference":
                 site = CallSite([], {}, self.context.files, self.context.relative)
-                self._record(node, apply_entry(entry, site, None, self.evaluator), entry.api)
+                self._record(node, apply_entry(entry, site, None), entry.api)
 
     def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
         # Names in an import statement bind; they are not references to what they import.
@@ -331,5 +331,5 @@ class Extractor(cst.CSTVisitor):
                 entry = self.context.catalog.entries.get(".".join(parts[:size]))
                 if entry is not None and entry.trigger == "import":
                     site = CallSite([], {}, self.context.files, self.context.relative)
-                    self._record(node, apply_entry(entry, site, None, self.evaluator), entry.api)
+                    self._record(node, apply_entry(entry, site, None), entry.api)
                     return

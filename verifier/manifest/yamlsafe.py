@@ -200,7 +200,7 @@ class _Builder:
         _expect_tag(node, "map")
         result: dict[str, Any] = {}
         pairs = self.pairs(node)
-        for key, key_node, value_node in pairs:
+        for _, key_node, value_node in pairs:
             if key_node.tag == _MERGE:
                 result.update(self.merged(value_node, path, depth))
         for key, key_node, value_node in pairs:
