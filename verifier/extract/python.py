@@ -22,7 +22,7 @@ from verifier.extract.effects import Applied, CallSite, apply_entry
 from verifier.extract.evaluate import Evaluator, qualified
 from verifier.extract.facts import CallEdge, FileFacts, Invocation, Parsed, Unverifiable
 from verifier.extract.scope import ModuleIndex, Scope
-from verifier.extract.values import Func, Method, Obj, Partial, Ref, Value
+from verifier.extract.values import Func, Method, Obj, Partial, Ref, Value, Values
 from verifier.model import Evidence, Location
 
 MAX_CODE_DEPTH = 4
@@ -136,6 +136,7 @@ class Extractor(cst.CSTVisitor):
                            if e.trigger == "reference"}
         self.subscripts = {e.api[:-2]: e for e in context.catalog.entries.values()
                            if e.trigger == "subscript"}
+        self.subscript_names = {api.rsplit(".", 1)[-1] for api in self.subscripts}
         self.ducks = context.catalog.duck_methods()
 
     # --- scopes ----------------------------------------------------------------------------
@@ -224,8 +225,7 @@ class Extractor(cst.CSTVisitor):
             self.consumed.add(id(node.func.value))
         callees = self.evaluator.evaluate(node.func, self.scope)
         for callee in callees:
-            self._call(node, callee, CallSite(positional, keywords, self.context.files,
-                                              self.context.relative))
+            self._call(node, callee, self._site(positional, keywords))
         if not any(qualified(c) == "functools.partial" for c in callees):
             for argument in node.args:
                 self._escape(argument.value)
@@ -242,6 +242,11 @@ class Extractor(cst.CSTVisitor):
         entry, receiver = self._entry(callee)
         if entry is not None and entry.trigger == "call":
             self._record(node, apply_entry(entry, site, receiver), entry.api)
+
+    def _site(self, positional: list[Values] | None = None,
+              keywords: dict[str, Values] | None = None) -> CallSite:
+        return CallSite(positional or [], keywords or {}, self.context.files,
+                        self.context.relative)
 
     def _entry(self, callee: Value) -> tuple[Entry | None, Value | None]:
         name = qualified(callee)
@@ -280,16 +285,14 @@ class Extractor(cst.CSTVisitor):
     def visit_Subscript(self, node: cst.Subscript) -> None:
         self.consumed.add(id(node.value))
         name = dotted_name(node.value)
-        if not name or name.rsplit(".", 1)[-1] not in {k.rsplit(".", 1)[-1]
-                                                      for k in self.subscripts}:
+        if not name or name.rsplit(".", 1)[-1] not in self.subscript_names:
             return
         for base in self.evaluator.evaluate(node.value, self.scope):
             entry = self.subscripts.get(base.name) if isinstance(base, Ref) else None
             index = node.slice[0].slice if len(node.slice) == 1 else None
             if entry is not None and isinstance(index, cst.Index):
                 key = self.evaluator.evaluate(index.value, self.scope)
-                site = CallSite([key], {}, self.context.files, self.context.relative)
-                self._record(node, apply_entry(entry, site, None), entry.api)
+                self._record(node, apply_entry(entry, self._site([key]), None), entry.api)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self.consumed.add(id(node.attr))
@@ -304,8 +307,7 @@ class Extractor(cst.CSTVisitor):
         for value in self.evaluator.evaluate(node, self.scope):
             entry = self.context.catalog.entries.get(value.name) if isinstance(value, Ref) else None
             if entry is not None and entry.trigger == "reference":
-                site = CallSite([], {}, self.context.files, self.context.relative)
-                self._record(node, apply_entry(entry, site, None), entry.api)
+                self._record(node, apply_entry(entry, self._site(), None), entry.api)
 
     def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
         # Names in an import statement bind; they are not references to what they import.
@@ -330,6 +332,5 @@ class Extractor(cst.CSTVisitor):
             for size in range(1, len(parts) + 1):
                 entry = self.context.catalog.entries.get(".".join(parts[:size]))
                 if entry is not None and entry.trigger == "import":
-                    site = CallSite([], {}, self.context.files, self.context.relative)
-                    self._record(node, apply_entry(entry, site, None), entry.api)
+                    self._record(node, apply_entry(entry, self._site(), None), entry.api)
                     return
