@@ -72,3 +72,22 @@ def test_nested_skill_files_belong_to_the_nested_skill(in_tmp: Path) -> None:
     reports = {r.root.name: r for r in (verify_skill(s) for s in discover([outer]))}
     assert [str(c.capability) for c in reports["outer"].capabilities] == []
     assert [str(c.capability) for c in reports["inner"].capabilities] == ["proc.exec(id)"]
+
+
+def test_calls_through_re_exports_of_other_modules_are_judged_where_made(in_tmp: Path) -> None:
+    folder = write_skill(in_tmp / "s", "name: s\ndescription: A skill.", {
+        "scripts/helpers.py": "from subprocess import run as go\nimport subprocess as sp\n"
+                              "import functools, shutil\npurge = functools.partial(shutil.rmtree)\n",
+        "scripts/mid.py": "from helpers import go\n",
+        "scripts/main.py": "from helpers import go, sp, purge\nimport helpers, mid\n"
+                           "go(['rm', '-rf', 'x'])\nsp.check_call(['curl', '-s'])\n"
+                           "helpers.go(['id'])\npurge('/etc')\nmid.go(['whoami'])\n"})
+    (skill,) = discover([folder])
+    evidence = {(str(c.capability), e.location.line, e.via)
+                for c in verify_skill(skill).capabilities for e in c.evidence}
+    assert evidence == {
+        ("proc.exec(rm)", 3, "subprocess.run (re-exported by scripts/helpers.py)"),
+        ("proc.exec(curl)", 4, "subprocess.check_call (re-exported by scripts/helpers.py)"),
+        ("proc.exec(id)", 5, "subprocess.run (re-exported by scripts/helpers.py)"),
+        ("fs.delete(/etc)", 6, "shutil.rmtree (re-exported by scripts/helpers.py)"),
+        ("proc.exec(whoami)", 7, "subprocess.run (re-exported by scripts/mid.py)")}

@@ -12,6 +12,7 @@ from verifier.compare import compare
 from verifier.discover import SkillFolder, discover, skill_files
 from verifier.extract import extract_file
 from verifier.extract.facts import FileFacts
+from verifier.extract.link import link
 from verifier.graph import CapabilityGraph
 from verifier.manifest import load_manifest
 from verifier.model import Claim, Evidence, Finding, Location, Manifest, Severity, Verdict
@@ -86,7 +87,7 @@ def extract_skill(skill: SkillFolder) -> list[tuple[str, FileFacts]]:
     files = skill_files(skill)
     names = frozenset(f.relative for f in files)
     facts = ((f.relative, extract_file(f, names)) for f in files)
-    return [(relative, fact) for relative, fact in facts if fact is not None]
+    return link([(relative, fact) for relative, fact in facts if fact is not None])
 
 
 def verdict_of(found: Iterable[Finding]) -> Verdict:

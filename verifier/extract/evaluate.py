@@ -67,7 +67,7 @@ class Evaluator:
         if isinstance(value, Ref):
             return Ref(f"{value.name}.{name}")
         if isinstance(value, Func):
-            return Func(value.file, name) if not value.name else UNKNOWN
+            return Func(value.file, f"{value.name}.{name}" if value.name else name)
         if isinstance(value, Obj) and f"{value.type}.{name}" in _PROPERTIES:
             return FOLDERS[f"{value.type}.{name}"]([value])
         return Method(value, name)

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
 
-from verifier.model import Evidence
+from verifier.extract.values import Values
+from verifier.model import Evidence, Location
 
 
 @dataclass(frozen=True, order=True)
@@ -28,15 +29,34 @@ class Invocation:
     line: int
 
 
+@dataclass(frozen=True, order=True)
+class ForeignCall:
+    """A call to a name of another module of the skill, with its evaluated arguments.
+
+    The name may be a library function the other module only re-exports
+    (``from helpers import run``); linking judges such calls where they are made.
+    """
+
+    file: str
+    name: str
+    positional: tuple[Values, ...]
+    keywords: tuple[tuple[str, Values], ...]
+    location: Location
+    function: str
+
+
 @dataclass(frozen=True)
 class Parsed:
-    """A file that was read: its evidence, functions (name, line), calls and invocations."""
+    """A file that was read: its evidence, functions (name, line), calls and invocations,
+    calls into other modules of the skill, and the library names its module level binds."""
 
     path: Path
     evidence: tuple[Evidence, ...] = ()
     functions: tuple[tuple[str, int], ...] = ()
     calls: tuple[CallEdge, ...] = ()
     invokes: tuple[Invocation, ...] = ()
+    foreign: tuple[ForeignCall, ...] = ()
+    exports: tuple[tuple[str, Values], ...] = ()
 
 
 @dataclass(frozen=True)

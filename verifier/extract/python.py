@@ -20,7 +20,8 @@ from verifier.catalog import Catalog, Entry, load_catalog
 from verifier.extract.binder import Binder, dotted_name
 from verifier.extract.effects import Applied, CallSite, apply_entry
 from verifier.extract.evaluate import Evaluator, qualified
-from verifier.extract.facts import CallEdge, FileFacts, Invocation, Parsed, Unverifiable
+from verifier.extract.facts import (CallEdge, FileFacts, ForeignCall, Invocation, Parsed,
+                                    Unverifiable)
 from verifier.extract.scope import ModuleIndex, Scope
 from verifier.extract.values import Func, Method, Obj, Partial, Ref, Value, Values
 from verifier.model import Evidence, Location
@@ -37,6 +38,7 @@ class Sink:
     functions: set[tuple[str, int]] = field(default_factory=set)
     calls: set[CallEdge] = field(default_factory=set)
     invokes: set[Invocation] = field(default_factory=set)
+    foreign: set[ForeignCall] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -59,11 +61,13 @@ def extract_python(path: Path, relative: str, source: bytes, files: frozenset[st
                             _error_line(source, error))
     sink = Sink()
     try:
-        _walk(module, Context(path, relative, files, load_catalog("python")), sink, None)
+        extractor = _walk(module, Context(path, relative, files, load_catalog("python")), sink,
+                          None)
     except RecursionError:
         return Unverifiable(path, "unparseable", f"{relative} is nested too deeply to analyse")
     return Parsed(path, tuple(sorted(sink.evidence)), tuple(sorted(sink.functions)),
-                  tuple(sorted(sink.calls)), tuple(sorted(sink.invokes)))
+                  tuple(sorted(sink.calls)), tuple(sorted(sink.invokes)),
+                  tuple(sorted(sink.foreign, key=repr)), extractor.exports())
 
 
 @dataclass(frozen=True)
@@ -77,12 +81,14 @@ class Context:
 
 
 def _walk(module: cst.Module, context: Context, sink: Sink, origin: Origin | None,
-          depth: int = 0, caller: Scope | None = None) -> None:
+          depth: int = 0, caller: Scope | None = None) -> Extractor:
     binder = Binder(ModuleIndex(context.relative, context.files), caller)
     module.visit(binder)
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     positions = wrapper.resolve(PositionProvider)
-    wrapper.module.visit(Extractor(context, binder, positions, sink, origin, depth))
+    extractor = Extractor(context, binder, positions, sink, origin, depth)
+    wrapper.module.visit(extractor)
+    return extractor
 
 
 def too_deep(source: bytes) -> bool:
@@ -236,12 +242,24 @@ class Extractor(cst.CSTVisitor):
             site = CallSite(prefix + site.positional, site.keywords, site.files, site.file)
             callee = callee.target
         if isinstance(callee, Func) and callee.name:
-            self.sink.calls.add(CallEdge(self.function, callee.file, callee.name,
-                                         self._location(node).line))
+            location = self._location(node)
+            self.sink.calls.add(CallEdge(self.function, callee.file, callee.name, location.line))
+            if callee.file != self.context.relative:
+                self.sink.foreign.add(ForeignCall(
+                    callee.file, callee.name, tuple(site.positional),
+                    tuple(sorted(site.keywords.items())), location, self.function))
             return
         entry, receiver = self._entry(callee)
         if entry is not None and entry.trigger == "call":
             self._record(node, apply_entry(entry, site, receiver), entry.api)
+
+    def exports(self) -> tuple[tuple[str, Values], ...]:
+        """Module-level names bound to library functions, modules or partials (re-exports)."""
+        module = self.binder.module
+        found = ((name, self.evaluator.lookup(name, module)) for name in sorted(module.bindings))
+        return tuple((name, values) for name, values in found if any(
+            isinstance(v, (Ref, Partial)) or isinstance(v, Func) and v.file != self.context.relative
+            for v in values))
 
     def _site(self, positional: list[Values] | None = None,
               keywords: dict[str, Values] | None = None) -> CallSite:
