@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -38,3 +40,44 @@ def test_skill_matches_expected(name: str, report: dict[str, dict[str, object]])
 def test_corpus_has_every_verdict_but_error(report: dict[str, dict[str, object]]) -> None:
     verdicts = {skill["verdict"] for skill in report.values()}
     assert verdicts == {"pass", "warn", "fail"}
+
+
+def _undeclared_with_readable_manifest() -> list[str]:
+    """Skills with SB201 findings whose manifest can carry more claims (no SB1xx, and no
+    disallowed-tools, which forbids what it names whatever else claims it)."""
+    chosen = []
+    for name in SKILLS:
+        codes = {f["code"] for f in json.loads((CORPUS / name / "expected.json").read_text())[
+            "findings"]}
+        manifest = next(p for p in (CORPUS / name / "SKILL.md", CORPUS / name / "skill.md")
+                        if p.exists())
+        if "SB201" in codes and not any(c.startswith("SB1") for c in codes) and \
+                "disallowed-tools" not in manifest.read_text("utf-8"):
+            chosen.append(name)
+    return chosen
+
+
+@pytest.mark.parametrize("name", _undeclared_with_readable_manifest())
+def test_declaring_what_was_inferred_removes_every_undeclared_finding(
+        name: str, report: dict[str, dict[str, object]], tmp_path: Path) -> None:
+    """Claims and capabilities share one vocabulary: every inferred capability, written back
+    as a claim, covers itself. Declaring adds no finding; a flow whose ends are now both
+    declared is claimed behaviour (no SB204)."""
+    skill = report[name]
+    inferred = [c["capability"] for c in skill["capabilities"]]
+    copy = tmp_path / name
+    shutil.copytree(CORPUS / name, copy)
+    manifest = next(p for p in (copy / "SKILL.md", copy / "skill.md") if p.exists())
+    text = manifest.read_text("utf-8")
+    claims = "".join(f"  - {json.dumps(c)}\n" for c in inferred)
+    if "\ncapabilities:\n" in text:
+        text = text.replace("\ncapabilities:\n", f"\ncapabilities:\n{claims}", 1)
+    else:
+        text = text.replace("\n---\n", f"\ncapabilities:\n{claims}---\n", 1)
+    manifest.write_text(text, "utf-8")
+    run = skillbound("check", copy, "--format", "json", cwd=tmp_path).json()
+    after = sorted(f["code"] for f in run["skills"][0]["findings"])
+    kept = sorted(f["code"] for f in skill["findings"]
+                  if f["code"] not in ("SB201", "SB202", "SB204"))
+    assert [c for c in after if c not in ("SB202", "SB204")] == kept
+    assert "SB204" not in after
