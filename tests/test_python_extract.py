@@ -65,6 +65,12 @@ CASES = [
     ("from os import environ\nenviron.get('HOME')", {"env.read(HOME)"}),
     ("import os\nfor k in os.environ:\n    pass", {"env.read(*)"}),
     ("import os\nos.environ.get('A')\nos.environ['B']", {"env.read(A)", "env.read(B)"}),
+    # values returned by the file's own functions
+    ("from pathlib import Path\ndef key():\n    return Path.home() / '.ssh' / 'id_rsa'\n"
+     "open(key()).read()", {"fs.read(~/.ssh/id_rsa)"}),
+    ("import requests\ndef url(r):\n    return f'https://{r}.example.com/x'\nrequests.get(url(1))",
+     {"net.connect(*.example.com)"}),
+    ("import os\ndef loop(n):\n    return loop(n)\nos.system(loop(1))", {"proc.exec(*)"}),
     # values passed around
     ("import os\ndef run(c, runner=os.system):\n    runner(c)", {"proc.exec(*)"}),
     ("import functools, shutil\npurge = functools.partial(shutil.rmtree, ignore_errors=True)\n"

@@ -30,6 +30,7 @@ class Binder(cst.CSTVisitor):
         self.index = index
         self.module = Scope("", "module", parent)
         self.scopes: dict[cst.CSTNode, Scope] = {}
+        self.functions: dict[str, Scope] = {}
         self.stack = [self.module]
 
     @property
@@ -40,6 +41,8 @@ class Binder(cst.CSTVisitor):
     def _enter(self, node: cst.CSTNode, name: str, kind: str) -> None:
         scope = self.scope.child(name, kind)
         self.scopes[node] = scope
+        if kind == "function":
+            self.functions.setdefault(scope.name, scope)
         self.stack.append(scope)
 
     def _leave(self, node: cst.CSTNode) -> None:
@@ -75,6 +78,10 @@ class Binder(cst.CSTVisitor):
         self.scope.bind(param.name.value, Fixed(UNKNOWN))
         if param.default is not None:
             self.scope.bind(param.name.value, Expr(param.default, self.stack[-2]))
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None:
+            self.scope.returns.append(Expr(node.value, self.scope))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:

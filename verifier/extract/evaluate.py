@@ -25,9 +25,12 @@ _NAMED_CONSTANTS: dict[str, Value] = {"True": Const(True), "False": Const(False)
 class Evaluator:
     """Evaluates expressions of one file against its scopes."""
 
-    def __init__(self, catalog: Catalog, file_scope_path: str) -> None:
+    def __init__(self, catalog: Catalog, file_scope_path: str,
+                 functions: dict[str, Scope] | None = None) -> None:
         self.catalog = catalog
+        self.file = file_scope_path
         self.file_value = Const(f"${{SKILL_DIR}}/{file_scope_path}")
+        self.functions = functions or {}
         self._memo: dict[tuple[int, str], Values] = {}
         self._busy: set[tuple[int, str]] = set()
 
@@ -54,6 +57,20 @@ class Evaluator:
             self._busy.discard(key)
         return self._memo[key]
 
+    def returned(self, function: str) -> Values:
+        """What a function of this file may return (its parameters are unknown)."""
+        scope = self.functions.get(function)
+        if scope is None or not scope.returns:
+            return one(UNKNOWN)
+        key = (id(scope), "<return>")
+        if key in self._busy:
+            return one(UNKNOWN)  # recursion: widen
+        if key not in self._memo:
+            self._busy.add(key)
+            self._memo[key] = merge(*(self._binding(b) for b in scope.returns))
+            self._busy.discard(key)
+        return self._memo[key]
+
     def _binding(self, binding: Binding) -> Values:
         if not isinstance(binding, Expr):
             return one(binding.value)
@@ -76,6 +93,8 @@ class Evaluator:
         """The value a call returns (folded when the callee is known)."""
         if isinstance(callee, Partial):
             return self.call_value(callee.target, [one(a) for a in callee.args] + args)
+        if isinstance(callee, Func) and callee.file == self.file:
+            return self.returned(callee.name)
         name = qualified(callee)
         if name is None:
             return one(UNKNOWN)

@@ -135,7 +135,7 @@ class Extractor(cst.CSTVisitor):
                  depth: int) -> None:
         self.context, self.binder, self.positions = context, binder, positions
         self.sink, self.origin, self.depth = sink, origin, depth
-        self.evaluator = Evaluator(context.catalog, context.relative)
+        self.evaluator = Evaluator(context.catalog, context.relative, binder.functions)
         self.stack: list[Scope] = [binder.module]
         self.consumed: set[int] = set()
         self.references = {e.method: e for e in context.catalog.entries.values()

@@ -46,6 +46,8 @@ class Scope:
     kind: str
     parent: Scope | None
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    returns: list[Binding] = field(default_factory=list)
+    """For a function: the expressions it may return."""
 
     def bind(self, name: str, binding: Binding) -> None:
         """Add one more possible value for ``name``."""
