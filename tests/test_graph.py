@@ -39,6 +39,16 @@ def test_witness_follows_invocation_and_calls_across_modules(in_tmp: Path) -> No
         "s/scripts/lib/net.py:fetch", "s/scripts/lib/net.py:4")
 
 
+def test_witness_through_an_import_that_runs_module_level_code(in_tmp: Path) -> None:
+    folder = write_skill(in_tmp / "s", "name: s\ndescription: A skill.", {
+        "scripts/main.py": "import setup_env\n", "scripts/setup_env.py": "import os\nos.system('id')\n"},
+        "Run `python scripts/main.py`.\n")
+    (skill,) = discover([folder])
+    (finding,) = verify_skill(skill).findings
+    assert finding.witness == ("s/SKILL.md", "s/scripts/main.py", "s/scripts/setup_env.py",
+                               "s/scripts/setup_env.py:2")
+
+
 def test_witness_of_a_file_the_instructions_never_name(in_tmp: Path) -> None:
     witnesses = witness_of(in_tmp / "s", "Run `python scripts/main.py`.\n")
     assert witnesses["proc.exec(id)"] == ("s/SKILL.md", "s/scripts/orphan.py",
@@ -59,6 +69,7 @@ def test_graph_holds_the_edges_of_design(in_tmp: Path) -> None:
     assert edges == {
         ("skill", "file", "contains"), ("file", "file", "invokes"),
         ("file", "function", "contains"), ("file", "function", "calls"),
+        ("file", "file", "imports"),
         ("function", "function", "calls"), ("function", "site", "contains"),
         ("site", "capability", "exercises"), ("file", "claim", "declares"),
         ("claim", "capability", "covers")}

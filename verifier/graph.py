@@ -97,6 +97,9 @@ class CapabilityGraph:
         for call in fact.calls:
             self.graph.add_edge(_function(relative, call.caller),
                                 _function(call.file, call.callee), key="calls")
+        for imported in fact.imports:
+            # Prefer a path through calls: it shows which function reaches the site.
+            self.graph.add_edge(_file(relative), _file(imported), key="imports", weight=2)
         for invocation in fact.invokes:
             self.graph.add_edge(_function(relative, invocation.caller),
                                 _file(invocation.target), key="invokes")
@@ -146,9 +149,9 @@ class CapabilityGraph:
         reach = nx.subgraph_view(self.graph, filter_edge=_reaches)
         start = _file(self.manifest)
         try:
-            path = nx.shortest_path(reach, start, target)
+            path = nx.shortest_path(reach, start, target, weight="weight")
         except (nx.NetworkXNoPath, nx.NodeNotFound):
-            path = [start, *nx.shortest_path(reach, SKILL, target)[1:]]
+            path = [start, *nx.shortest_path(reach, SKILL, target, weight="weight")[1:]]
         return tuple(self._label(node) for node in path)
 
     def flows(self) -> tuple[Flow, ...]:

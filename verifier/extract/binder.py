@@ -6,7 +6,7 @@ import libcst as cst
 
 from verifier.extract.scope import (Expr, Fixed, ModuleIndex, Scope, from_import_value,
                                     import_value)
-from verifier.extract.values import UNKNOWN, Func
+from verifier.extract.values import UNKNOWN, Func, Value
 
 
 def dotted_name(node: cst.BaseExpression) -> str:
@@ -31,6 +31,8 @@ class Binder(cst.CSTVisitor):
         self.module = Scope("", "module", parent)
         self.scopes: dict[cst.CSTNode, Scope] = {}
         self.functions: dict[str, Scope] = {}
+        self.imports: set[str] = set()
+        """Files of the skill this module imports."""
         self.stack = [self.module]
 
     @property
@@ -125,6 +127,7 @@ class Binder(cst.CSTVisitor):
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
             dotted = dotted_name(alias.name)
+            self._local(import_value(self.index, dotted))
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 self.scope.bind(alias.asname.name.value, Fixed(import_value(self.index, dotted)))
             else:
@@ -140,7 +143,14 @@ class Binder(cst.CSTVisitor):
             name = dotted_name(alias.name)
             bound = alias.asname.name.value if alias.asname is not None and isinstance(
                 alias.asname.name, cst.Name) else name
-            self.scope.bind(bound, Fixed(from_import_value(self.index, module, name, level)))
+            value = from_import_value(self.index, module, name, level)
+            self._local(value)
+            self.scope.bind(bound, Fixed(value))
+
+    def _local(self, value: Value) -> None:
+        """Remember an import of one of the skill's own modules."""
+        if isinstance(value, Func) and value.file != self.index.file:
+            self.imports.add(value.file)
 
 
 def _params(params: cst.Parameters) -> list[cst.Param]:

@@ -57,6 +57,7 @@ class Parsed:
     invokes: tuple[Invocation, ...] = ()
     foreign: tuple[ForeignCall, ...] = ()
     exports: tuple[tuple[str, Values], ...] = ()
+    imports: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,8 @@ def extract_python(path: Path, relative: str, source: bytes, files: frozenset[st
         return Unverifiable(path, "unparseable", f"{relative} is nested too deeply to analyse")
     return Parsed(path, tuple(sorted(sink.evidence)), tuple(sorted(sink.functions)),
                   tuple(sorted(sink.calls)), tuple(sorted(sink.invokes)),
-                  tuple(sorted(sink.foreign, key=repr)), extractor.exports())
+                  tuple(sorted(sink.foreign, key=repr)), extractor.exports(),
+                  tuple(sorted(extractor.binder.imports)))
 
 
 @dataclass(frozen=True)
