@@ -2,53 +2,19 @@
 
 A first walk binds names (imports, aliases, assignments, defaults); a second walk visits every
 call, subscript, reference and import, evaluates it with the constant folder and applies the
-catalog. Constant code given to ``exec``/``eval`` is parsed and analysed the same way.
+catalog (``verifier.extract.extractor``).
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-from verifier.capability import Capability, Kind
-from verifier.catalog import Catalog, Entry, load_catalog
-from verifier.extract.binder import Binder, dotted_name
-from verifier.extract.effects import Applied, CallSite, apply_entry
-from verifier.extract.evaluate import Evaluator, qualified
-from verifier.extract.facts import (CallEdge, FileFacts, ForeignCall, Invocation, Parsed,
-                                    Unverifiable)
-from verifier.extract.scope import ModuleIndex, Scope
-from verifier.extract.values import Func, Method, Obj, Partial, Ref, Value, Values
-from verifier.model import Evidence, Location
-
-MAX_CODE_DEPTH = 4
-"""Code in strings inside code in strings...: deeper than this is reported as dynamic."""
-
-
-@dataclass
-class Sink:
-    """What one file's walk collects."""
-
-    evidence: set[Evidence] = field(default_factory=set)
-    functions: set[tuple[str, int]] = field(default_factory=set)
-    calls: set[CallEdge] = field(default_factory=set)
-    invokes: set[Invocation] = field(default_factory=set)
-    foreign: set[ForeignCall] = field(default_factory=set)
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where nested code (a string run by ``exec``) sits in the real file."""
-
-    location: Location
-    via: str
-    function: str
-
+from verifier.catalog import load_catalog
+from verifier.extract.extractor import Context, Sink, walk
+from verifier.extract.facts import FileFacts, Parsed, Unverifiable
 
 def extract_python(path: Path, relative: str, source: bytes, files: frozenset[str]) -> FileFacts:
     """Evidence of one Python file of a skill (``files``: the skill's relative file paths)."""
@@ -61,35 +27,14 @@ def extract_python(path: Path, relative: str, source: bytes, files: frozenset[st
                             _error_line(source, error))
     sink = Sink()
     try:
-        extractor = _walk(module, Context(path, relative, files, load_catalog("python")), sink,
-                          None)
+        context = Context(path, relative, files, load_catalog("python"))
+        extractor = walk(module, context, sink, None)
     except RecursionError:
         return Unverifiable(path, "unparseable", f"{relative} is nested too deeply to analyse")
     return Parsed(path, tuple(sorted(sink.evidence)), tuple(sorted(sink.functions)),
                   tuple(sorted(sink.calls)), tuple(sorted(sink.invokes)),
                   tuple(sorted(sink.foreign, key=repr)), extractor.exports(),
                   tuple(sorted(extractor.binder.imports)))
-
-
-@dataclass(frozen=True)
-class Context:
-    """The file being analysed and what it can refer to."""
-
-    path: Path
-    relative: str
-    files: frozenset[str]
-    catalog: Catalog
-
-
-def _walk(module: cst.Module, context: Context, sink: Sink, origin: Origin | None,
-          depth: int = 0, caller: Scope | None = None) -> Extractor:
-    binder = Binder(ModuleIndex(context.relative, context.files), caller)
-    module.visit(binder)
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
-    extractor = Extractor(context, binder, positions, sink, origin, depth)
-    wrapper.module.visit(extractor)
-    return extractor
 
 
 def too_deep(source: bytes) -> bool:
@@ -126,230 +71,3 @@ def _error_line(source: bytes, error: Exception) -> int:
         pass
     line = getattr(error, "raw_line", None) or getattr(error, "line", None)
     return line if isinstance(line, int) and line > 0 else 1
-
-
-class Extractor(cst.CSTVisitor):
-    """Second walk: turns calls, subscripts, references and imports into evidence."""
-
-    def __init__(self, context: Context, binder: Binder,
-                 positions: Mapping[cst.CSTNode, CodeRange], sink: Sink, origin: Origin | None,
-                 depth: int) -> None:
-        self.context, self.binder, self.positions = context, binder, positions
-        self.sink, self.origin, self.depth = sink, origin, depth
-        self.evaluator = Evaluator(context.catalog, context.relative, binder.functions)
-        self.stack: list[Scope] = [binder.module]
-        self.consumed: set[int] = set()
-        self.references = {e.method: e for e in context.catalog.entries.values()
-                           if e.trigger == "reference"}
-        self.subscripts = {e.api[:-2]: e for e in context.catalog.entries.values()
-                           if e.trigger == "subscript"}
-        self.subscript_names = {api.rsplit(".", 1)[-1] for api in self.subscripts}
-        self.ducks = context.catalog.duck_methods()
-
-    # --- scopes ----------------------------------------------------------------------------
-    @property
-    def scope(self) -> Scope:
-        """The innermost scope."""
-        return self.stack[-1]
-
-    @property
-    def function(self) -> str:
-        """Qualified name of the enclosing function, empty at module level."""
-        if self.origin is not None:
-            return self.origin.function
-        for scope in reversed(self.stack):
-            if scope.kind == "function":
-                return scope.name
-        return ""
-
-    def _push(self, node: cst.CSTNode) -> None:
-        scope = self.binder.scopes[node]
-        self.stack.append(scope)
-        if scope.kind == "function" and self.origin is None:
-            self.sink.functions.add((scope.name, self._location(node).line))
-
-    def _pop(self, node: cst.CSTNode) -> None:
-        self.stack.pop()
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._push(node)
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self._pop(original_node)
-
-    def visit_Lambda(self, node: cst.Lambda) -> None:
-        self._push(node)
-
-    def leave_Lambda(self, original_node: cst.Lambda) -> None:
-        self._pop(original_node)
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._push(node)
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self._pop(original_node)
-
-    # --- evidence --------------------------------------------------------------------------
-    def _location(self, node: cst.CSTNode) -> Location:
-        if self.origin is not None:
-            return self.origin.location
-        start = self.positions[node].start
-        return Location(self.context.path, start.line, start.column + 1)
-
-    def _record(self, node: cst.CSTNode, applied: Applied, via: str) -> None:
-        location = self._location(node)
-        if self.origin is not None:
-            via = f"{self.origin.via} -> {via}"
-        for capability in applied.capabilities:
-            self.sink.evidence.add(Evidence(capability, location, via, self.function))
-        for target in applied.invokes:
-            self.sink.invokes.add(Invocation(self.function, target, location.line))
-        for text, decoded in applied.code:
-            self._nested(node, text, via, decoded)
-
-    def _nested(self, node: cst.CSTNode, text: str, via: str, decoded: bool) -> None:
-        """Analyse constant code run by exec/eval, located at the call that runs it."""
-        origin = Origin(self._location(node), via, self.function)
-        if self.depth >= MAX_CODE_DEPTH:
-            self.sink.evidence.add(Evidence(Capability.of(Kind.CODE_DYNAMIC, "eval"),
-                                            origin.location, via, origin.function))
-            return
-        try:
-            module = cst.parse_module(text)
-        except Exception:  # constant text that is not Python cannot be read: fail closed
-            mechanism = "decode" if decoded else "eval"
-            self.sink.evidence.add(Evidence(Capability.of(Kind.CODE_DYNAMIC, mechanism),
-                                            origin.location, via, origin.function))
-            return
-        _walk(module, self.context, self.sink, origin, self.depth + 1, self.scope)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        positional = [self.evaluator.evaluate(a.value, self.scope)
-                      for a in node.args if a.keyword is None and not a.star]
-        keywords = {a.keyword.value: self.evaluator.evaluate(a.value, self.scope)
-                    for a in node.args if a.keyword is not None}
-        if isinstance(node.func, cst.Attribute):
-            self.consumed.add(id(node.func.value))
-        callees = self.evaluator.evaluate(node.func, self.scope)
-        for callee in callees:
-            self._call(node, callee, self._site(positional, keywords))
-        if not any(qualified(c) == "functools.partial" for c in callees):
-            for argument in node.args:
-                self._escape(argument.value)
-
-    def _call(self, node: cst.Call, callee: Value, site: CallSite) -> None:
-        if isinstance(callee, Partial):
-            prefix = [(a,) for a in callee.args]
-            site = CallSite(prefix + site.positional, site.keywords, site.files, site.file)
-            callee = callee.target
-        if isinstance(callee, Func) and callee.name:
-            location = self._location(node)
-            self.sink.calls.add(CallEdge(self.function, callee.file, callee.name, location.line))
-            if callee.file != self.context.relative:
-                self.sink.foreign.add(ForeignCall(
-                    callee.file, callee.name, tuple(site.positional),
-                    tuple(sorted(site.keywords.items())), location, self.function))
-            return
-        entry, receiver = self._entry(callee)
-        if entry is not None and entry.trigger == "call":
-            self._record(node, apply_entry(entry, site, receiver), entry.api)
-
-    def exports(self) -> tuple[tuple[str, Values], ...]:
-        """Module-level names bound to library functions, modules or partials (re-exports)."""
-        module = self.binder.module
-        found = ((name, self.evaluator.lookup(name, module)) for name in sorted(module.bindings))
-        return tuple((name, values) for name, values in found if any(
-            isinstance(v, (Ref, Partial)) or isinstance(v, Func) and v.file != self.context.relative
-            for v in values))
-
-    def _site(self, positional: list[Values] | None = None,
-              keywords: dict[str, Values] | None = None) -> CallSite:
-        return CallSite(positional or [], keywords or {}, self.context.files,
-                        self.context.relative)
-
-    def _entry(self, callee: Value) -> tuple[Entry | None, Value | None]:
-        name = qualified(callee)
-        entry = self.context.catalog.entries.get(name) if name else None
-        receiver = callee.receiver if isinstance(callee, Method) else None
-        if entry is None and isinstance(callee, Method) and not isinstance(
-                callee.receiver, (Obj, Ref)):
-            entry = self.ducks.get(callee.name)
-        return entry, receiver
-
-    def _escape(self, node: cst.BaseExpression) -> None:
-        """A dangerous callable passed on as a value counts where it escapes, scope unknown."""
-        if not isinstance(node, (cst.Name, cst.Attribute)):
-            return
-        for value in self.evaluator.evaluate(node, self.scope):
-            target = value.target if isinstance(value, Partial) else value
-            entry, _ = self._entry(target) if isinstance(target, (Ref, Method)) else (None, None)
-            if entry is not None and entry.trigger == "call" and entry.effects:
-                escaped = [Capability.of(e.kind) for e in entry.effects]
-                self._record(node, Applied(tuple(escaped)), f"{entry.api} (passed as a value)")
-
-    def visit_Return(self, node: cst.Return) -> None:
-        if node.value is not None:
-            self._escape(node.value)
-
-    def visit_Element(self, node: cst.Element) -> None:
-        self._escape(node.value)
-
-    def visit_DictElement(self, node: cst.DictElement) -> None:
-        self._escape(node.value)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if any(not isinstance(t.target, cst.Name) for t in node.targets):
-            self._escape(node.value)
-
-    def visit_Subscript(self, node: cst.Subscript) -> None:
-        self.consumed.add(id(node.value))
-        name = dotted_name(node.value)
-        if not name or name.rsplit(".", 1)[-1] not in self.subscript_names:
-            return
-        for base in self.evaluator.evaluate(node.value, self.scope):
-            entry = self.subscripts.get(base.name) if isinstance(base, Ref) else None
-            index = node.slice[0].slice if len(node.slice) == 1 else None
-            if entry is not None and isinstance(index, cst.Index):
-                key = self.evaluator.evaluate(index.value, self.scope)
-                self._record(node, apply_entry(entry, self._site([key]), None), entry.api)
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        self.consumed.add(id(node.attr))
-        self._reference(node, node.attr.value)
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self._reference(node, node.value)
-
-    def _reference(self, node: cst.BaseExpression, last: str) -> None:
-        if last not in self.references or id(node) in self.consumed:
-            return
-        for value in self.evaluator.evaluate(node, self.scope):
-            entry = self.context.catalog.entries.get(value.name) if isinstance(value, Ref) else None
-            if entry is not None and entry.trigger == "reference":
-                self._record(node, apply_entry(entry, self._site(), None), entry.api)
-
-    def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
-        # Names in an import statement bind; they are not references to what they import.
-        self.consumed.add(id(node.name))
-        if node.asname is not None:
-            self.consumed.add(id(node.asname.name))
-
-    def visit_Import(self, node: cst.Import) -> None:
-        self._imported(node, [dotted_name(a.name) for a in node.names])
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if node.relative or node.module is None:
-            return
-        module = dotted_name(node.module)
-        names = [] if isinstance(node.names, cst.ImportStar) else [
-            f"{module}.{dotted_name(a.name)}" for a in node.names]
-        self._imported(node, [module, *names])
-
-    def _imported(self, node: cst.CSTNode, names: list[str]) -> None:
-        for name in names:
-            parts = name.split(".")
-            for size in range(1, len(parts) + 1):
-                entry = self.context.catalog.entries.get(".".join(parts[:size]))
-                if entry is not None and entry.trigger == "import":
-                    self._record(node, apply_entry(entry, self._site(), None), entry.api)
-                    return
