@@ -3,6 +3,7 @@ witness paths, then a summary line."""
 
 from __future__ import annotations
 
+from verifier.capability import Kind
 from verifier.findings import RULES
 from verifier.model import Finding
 from verifier.paths import display_path
@@ -38,7 +39,10 @@ def _skill(skill: SkillReport) -> str:
 
 
 def _capability(report: CapabilityReport) -> str:
-    mark = "declared  " if report.declared else "UNDECLARED"
+    if report.capability.kind == Kind.CODE_DYNAMIC:
+        mark = "UNREADABLE"  # fails closed whether declared or not (SB203)
+    else:
+        mark = "declared  " if report.declared else "UNDECLARED"
     first = report.evidence[0]
     where = f"{display_path(first.location.path)}:{first.location.line}"
     more = f" (+{len(report.evidence) - 1} more)" if len(report.evidence) > 1 else ""
