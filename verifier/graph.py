@@ -2,7 +2,7 @@
 
 Nodes: the skill, its files, functions, call sites, capabilities and claims. Edges:
 ``contains``, ``invokes`` (SKILL.md or a script runs a bundled script), ``calls``,
-``exercises`` (call site → capability), ``declares`` (manifest → claim), ``covers``
+``imports`` (between the skill's own modules), ``exercises`` (call site → capability), ``declares`` (manifest → claim), ``covers``
 (claim → capability) and ``flows`` (a secret source and an outbound sink in one file).
 Witness paths are shortest paths from SKILL.md to a call site.
 """
@@ -167,10 +167,6 @@ class CapabilityGraph:
         if kind == "site":
             return f"{display_path(self.root / node[1])}:{node[2]}"
         return ":".join(node)
-
-    def nodes(self) -> list[Node]:
-        """All nodes (for exports and tests)."""
-        return list(self.graph.nodes)
 
 
 def _reaches(source: Node, target: Node, key: object) -> bool:

@@ -15,7 +15,7 @@ from verifier.extract.facts import FileFacts
 from verifier.extract.link import link
 from verifier.graph import CapabilityGraph
 from verifier.manifest import load_manifest
-from verifier.model import Claim, Evidence, Finding, Location, Manifest, Severity, Verdict
+from verifier.model import Claim, Evidence, Finding, Location, Severity, Verdict
 
 
 @dataclass(frozen=True)
@@ -101,4 +101,4 @@ def verdict_of(found: Iterable[Finding]) -> Verdict:
     return Verdict.WARN if worst >= Severity.LOW else Verdict.PASS
 
 
-__all__ = ["Manifest", "Options", "Report", "SkillReport", "verify", "verify_skill"]
+__all__ = ["Options", "Report", "SkillReport", "verify", "verify_skill"]
