@@ -45,6 +45,19 @@ class ForeignCall:
     function: str
 
 
+@dataclass(frozen=True, order=True)
+class Risk:
+    """An instruction telling the agent (or the user) to do something dangerous (SB205).
+
+    ``kind`` is one of ``download-and-run``, ``shell-pipe``, ``decode-and-run``,
+    ``archive-run``, ``disable-safety``, ``conceal``; ``text`` quotes the instruction.
+    """
+
+    kind: str
+    location: Location
+    text: str
+
+
 @dataclass(frozen=True)
 class Parsed:
     """A file that was read: its evidence, functions (name, line), calls and invocations,
@@ -58,6 +71,7 @@ class Parsed:
     foreign: tuple[ForeignCall, ...] = ()
     exports: tuple[tuple[str, Values], ...] = ()
     imports: tuple[str, ...] = ()
+    risks: tuple[Risk, ...] = ()
 
 
 @dataclass(frozen=True)
