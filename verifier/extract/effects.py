@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass
 from typing import Callable
 
@@ -10,12 +9,9 @@ from verifier.capability import ANY, Capability, Kind
 from verifier.catalog import SELF, Arg, Effect, Entry
 from verifier.extract import scopes
 from verifier.extract.command import command_capabilities
+from verifier.extract.scripts import bundled_script
 from verifier.extract.values import (HOLE, UNKNOWN, Obj, Ref, Seq, Value, Values,
                                      is_decoded, text_of)
-
-INTERPRETERS = frozenset({"python", "python3", "bash", "sh", "zsh", "node", "deno", "bun",
-                          "uv", "npx", "tsx", "ts-node"})
-
 
 @dataclass(frozen=True)
 class CallSite:
@@ -133,30 +129,6 @@ def _run(words: list[str] | None, site: CallSite) -> Applied:
         if target is not None:
             return Applied(invokes=(target,))
     return Applied((Capability.of(Kind.PROC_EXEC, scopes.argv_prefix(words or [])),))
-
-
-def bundled_script(words: list[str], files: frozenset[str], current: str) -> str | None:
-    """The skill file that ``python scripts/x.py`` (or ``./scripts/x.sh``) runs, if any."""
-    program = words[0].rsplit("/", 1)[-1]
-    candidates = words[1:2] if program in INTERPRETERS else words[:1]
-    for word in candidates:
-        found = _skill_file(word, files, current)
-        if found is not None:
-            return found
-    return None
-
-
-def _skill_file(word: str, files: frozenset[str], current: str) -> str | None:
-    if HOLE in word:
-        return None
-    for prefix in ("${SKILL_DIR}/", "./"):
-        if word.startswith(prefix):
-            word = word[len(prefix):]
-    for candidate in (word, posixpath.join(posixpath.dirname(current), word)):
-        normal = posixpath.normpath(candidate)
-        if normal in files:
-            return normal
-    return None
 
 
 def _command(entry: Entry, effect: Effect, kind: Kind, site: CallSite,

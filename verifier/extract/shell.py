@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from verifier.capability import Capability, Kind
 from verifier.extract.command import command_capabilities
-from verifier.extract.effects import bundled_script
+from verifier.extract.scripts import bundled_script
 from verifier.extract.scopes import argv_prefix
 
 
