@@ -50,3 +50,20 @@ def test_generated_api_table_is_current() -> None:
     from tests.conftest import ROOT
     from verifier.catalog.docs import python_table
     assert (ROOT / "docs" / "python-apis.md").read_text("utf-8") == python_table()
+
+
+SHELL = load_catalog("shell")
+
+
+@pytest.mark.parametrize("api", sorted(SHELL.entries))
+def test_shell_entry_example_yields_exactly_its_capabilities(api: str) -> None:
+    from verifier.extract.shell import analyse_shell
+    entry = SHELL.entries[api]
+    analysis = analyse_shell(entry.example, frozenset(), "scripts/x.sh")
+    assert not analysis.unparseable
+    assert sorted({str(f.capability) for f in analysis.found}) == sorted(
+        str(Capability.parse(text)) for text in entry.expect)
+
+
+def test_shell_catalog_follows_its_schema() -> None:
+    validate_catalog("shell")

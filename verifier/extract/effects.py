@@ -8,7 +8,7 @@ from typing import Callable
 from verifier.capability import ANY, Capability, Kind
 from verifier.catalog import SELF, Arg, Effect, Entry
 from verifier.extract import scopes
-from verifier.extract.command import command_capabilities
+from verifier.extract.shell import analyse_shell
 from verifier.extract.scripts import bundled_script
 from verifier.extract.values import (HOLE, UNKNOWN, Obj, Ref, Seq, Value, Values,
                                      is_decoded, text_of)
@@ -133,16 +133,18 @@ def _run(words: list[str] | None, site: CallSite) -> Applied:
 
 def _command(entry: Entry, effect: Effect, kind: Kind, site: CallSite,
              values: Values) -> Applied:
+    """A command line run by a shell: analysed with the shell catalog."""
     applied = Applied()
     for value in values or (UNKNOWN,):
         text = text_of(value)
-        if text is None:
+        if text is None or text.strip(HOLE + " ") == "":
             applied = applied + Applied((Capability.of(Kind.PROC_EXEC),))
             continue
-        capabilities, commands = command_capabilities(text)
-        applied = applied + Applied(capabilities)
-        for words in commands:
-            applied = applied + _run(words, site)
+        analysis = analyse_shell(text, site.files, site.file)
+        if analysis.unparseable:
+            applied = applied + Applied((Capability.of(Kind.CODE_DYNAMIC, "eval"),))
+        applied = applied + Applied(tuple(f.capability for f in analysis.found),
+                                    tuple(target for target, _ in analysis.invokes))
     return applied
 
 

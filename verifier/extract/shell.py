@@ -1,14 +1,43 @@
-"""Shell: command lines and scripts to capabilities (interface; the tree-sitter analysis lands
-behind ``analyse_shell``)."""
+"""Shell scripts and command lines, parsed with tree-sitter's bash grammar.
+
+Every simple command anywhere in the tree (pipelines, lists, subshells, command and process
+substitution, functions, loops) is judged by the shell catalog; a command without an entry is
+proc.exec of its argv prefix. Inline code (``bash -c``, ``eval``, ``python -c``, here-documents
+fed to an interpreter) is analysed in its language when constant and is code.dynamic when
+built at run time. Fetched text piped to a shell is code.dynamic(shell-pipe); decoded text run
+by a shell is code.dynamic(decode), and the decoded payload is analysed too.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import tree_sitter
+import tree_sitter_bash
 
 from verifier.capability import Capability, Kind
-from verifier.extract.command import command_capabilities
-from verifier.extract.scripts import bundled_script
+from verifier.catalog import Entry, load_catalog
+from verifier.extract import shellargs
+from verifier.extract.facts import FileFacts, Invocation, Parsed, Unverifiable
 from verifier.extract.scopes import argv_prefix
+from verifier.extract.scripts import bundled_script
+from verifier.extract.values import HOLE
+from verifier.model import Evidence, Location
+
+SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh"})
+STDIN_RUNNERS = SHELLS | {"python", "python3", "node", "perl", "ruby", "php"}
+DECODERS = frozenset({"base64", "xxd", "openssl", "gunzip", "zcat", "rev", "uudecode"})
+WRAPPERS = frozenset({"sudo", "doas", "env", "nohup", "time", "exec", "command", "builtin",
+                      "nice", "xargs", "stdbuf", "caffeinate"})
+SHELL_VARIABLES = frozenset({"HOME", "PWD", "OLDPWD", "PATH", "USER", "SHELL", "TMPDIR", "IFS",
+                             "LANG", "TERM", "RANDOM", "LINENO", "SECONDS", "BASH_SOURCE",
+                             "OSTYPE", "HOSTNAME", "UID", "EUID", "PPID", "BASH_VERSION",
+                             "PS1", "PS4", "OPTARG", "OPTIND", "REPLY", "PIPESTATUS", "FUNCNAME"})
+"""Variables the shell itself provides: using them is not reading the user's environment."""
+MAX_DEPTH = 4
+"""Code in strings inside code in strings...: deeper than this is reported as dynamic."""
 
 
 @dataclass(frozen=True, order=True)
@@ -29,19 +58,278 @@ class ShellAnalysis:
     unparseable: bool = False
 
 
-def analyse_shell(text: str, files: frozenset[str], current: str) -> ShellAnalysis:
+@cache
+def _parser() -> tree_sitter.Parser:
+    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+
+
+def extract_shell(path: Path, relative: str, source: bytes, files: frozenset[str]) -> FileFacts:
+    """Evidence of one shell script of a skill."""
+    try:
+        text = source.decode("utf-8")
+    except UnicodeDecodeError:
+        return Unverifiable(path, "unparseable", f"{relative} is not UTF-8 text")
+    analysis = analyse_shell(text, files, relative)
+    if analysis.unparseable:
+        return Unverifiable(path, "unparseable", f"{relative} does not parse as shell",
+                            _first_error_line(text))
+    evidence = {Evidence(f.capability, Location(path, f.line), f.via) for f in analysis.found}
+    invokes = {Invocation("", target, line) for target, line in analysis.invokes}
+    return Parsed(path, tuple(sorted(evidence)), invokes=tuple(sorted(invokes)))
+
+
+def analyse_shell(text: str, files: frozenset[str], current: str, depth: int = 0) -> ShellAnalysis:
     """Capabilities of shell text; ``current`` is the relative path it is read from (its
     folder resolves relative script paths), ``files`` the skill's relative file paths."""
-    found: list[Found] = []
-    invokes: list[tuple[str, int]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        capabilities, commands = command_capabilities(line)
-        found.extend(Found(c, number, "shell") for c in capabilities)
-        for words in commands:
-            target = bundled_script(words, files, current)
-            if target is not None:
-                invokes.append((target, number))
+    tree = _parser().parse(text.encode("utf-8", "surrogatepass"))
+    if tree.root_node.has_error:
+        return ShellAnalysis(unparseable=True)
+    walker = _Walker(files, current, depth)
+    try:
+        walker.walk(tree.root_node)
+    except RecursionError:
+        return ShellAnalysis(unparseable=True)
+    return ShellAnalysis(tuple(sorted(set(walker.found))), tuple(sorted(set(walker.invokes))))
+
+
+def _first_error_line(text: str) -> int:
+    tree = _parser().parse(text.encode("utf-8", "surrogatepass"))
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            return node.start_point[0] + 1
+        stack.extend(reversed(node.children))
+    return 1
+
+
+@dataclass
+class _Walker:
+    """One pass over a bash tree, collecting what each command can do."""
+
+    files: frozenset[str]
+    current: str
+    depth: int
+    found: list[Found] = field(default_factory=list)
+    invokes: list[tuple[str, int]] = field(default_factory=list)
+    words: shellargs.Words = field(default_factory=shellargs.Words)
+    handled: set[int] = field(default_factory=set)
+
+    def walk(self, root: tree_sitter.Node) -> None:
+        """Visit every node: assignments first (constants are followed), then commands."""
+        self.words.collect_assignments(root)
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            self._visit(node)
+            stack.extend(reversed(node.children))
+
+    def _visit(self, node: tree_sitter.Node) -> None:
+        kind = node.type
+        if kind == "command" and node.id not in self.handled:
+            self._command(node, _line(node), [])
+        elif kind == "pipeline":
+            self._pipeline(node)
+        elif kind == "redirected_statement":
+            self._redirected(node)
+        elif kind in ("simple_expansion", "expansion"):
+            self._variable(node)
+
+    def add(self, capability: Capability, line: int, via: str) -> None:
+        """Record one capability."""
+        self.found.append(Found(capability, line, via))
+
+    # --- commands ---------------------------------------------------------------------------
+    def _command(self, node: tree_sitter.Node, line: int, stdin: list[str]) -> None:
+        words = self.words.argv(node)
+        if not words:
+            return
+        self.run(words, line, node)
+
+    def run(self, words: list[str], line: int, node: tree_sitter.Node | None = None) -> None:
+        """Judge one simple command given as words (holes where unknown)."""
+        program = words[0].rsplit("/", 1)[-1]
+        if program in WRAPPERS and len(words) > 1:
+            if program in ("sudo", "doas"):
+                self.add(Capability.of(Kind.PROC_EXEC, f"{program} {argv_prefix(words[1:])}"),
+                         line, program)
+            self.run(_unwrap(words), line, node)
+            return
+        if self._inline(program, words, line, node):
+            return
+        target = bundled_script(words, self.files, self.current)
+        if target is not None:
+            self.invokes.append((target, line))
+            return
+        if node is not None and _runs_fetched(program, node):
+            self.add(Capability.of(Kind.CODE_DYNAMIC, "shell-pipe"), line, program)
+            return
+        entry = _lookup(words)
+        if entry is None:
+            self.add(Capability.of(Kind.PROC_EXEC, argv_prefix(words)), line, program)
+            return
+        for capability in shellargs.apply(entry, words):
+            self.add(capability, line, entry.api)
+
+    def _inline(self, program: str, words: list[str], line: int,
+                node: tree_sitter.Node | None) -> bool:
+        """``bash -c``, ``eval``, ``python -c``, ``node -e``: the text is code."""
+        flag = {"python": "-c", "python3": "-c", "node": "-e", "perl": "-e", "ruby": "-e"}.get(
+            program, "-c" if program in SHELLS else None)
+        decoded = self._decoded_substitution(node) if node is not None else None
+        if decoded is not None and (program == "eval" or flag is not None):
+            self.code(decoded, "shell", line, program, decoded=True)
+            return True
+        if program == "eval":
+            code, language = " ".join(words[1:]), "shell"
+        elif flag is not None and flag in words[1:-1]:
+            code = words[words.index(flag) + 1]
+            language = "shell" if program in SHELLS else program.rstrip("3")
+        else:
+            return False
+        self.code(code, language, line, program)
+        return True
+
+    def code(self, text: str, language: str, line: int, via: str, decoded: bool = False) -> None:
+        """Analyse text run as code, located at ``line``."""
+        if decoded:
+            self.add(Capability.of(Kind.CODE_DYNAMIC, "decode"), line, via)
+        if HOLE in text or not text.strip():
+            if not decoded:
+                self.add(Capability.of(Kind.CODE_DYNAMIC, "eval"), line, via)
+            return
+        if self.depth >= MAX_DEPTH:
+            self.add(Capability.of(Kind.CODE_DYNAMIC, "eval"), line, via)
+            return
+        for capability, inner_via in _embedded(text, language, self.files, self.current,
+                                               self.depth + 1, self.invokes, line):
+            self.add(capability, line, f"{via} -> {inner_via}")
+
+    def _decoded_substitution(self, node: tree_sitter.Node) -> str | None:
+        """``eval "$(echo … | base64 -d)"``: the decoded text (a hole when not constant)."""
+        stack = list(node.children)
+        while stack:
+            child = stack.pop()
+            if child.type == "pipeline":
+                stages = [self.words.argv(c) for c in child.named_children if c.type == "command"]
+                if any(w and w[0].rsplit("/", 1)[-1] in DECODERS for w in stages):
+                    return shellargs.decoded_payload(stages) or HOLE
+            stack.extend(child.children)
+        return None
+
+    # --- pipelines, redirections, variables -----------------------------------------------
+    def _pipeline(self, node: tree_sitter.Node) -> None:
+        """A shell at the end of a pipeline runs what earlier stages print."""
+        stages = [c for c in node.named_children if c.type == "command"]
+        for position, stage in enumerate(stages[1:], start=1):
+            words = self.words.argv(stage)
+            if not words or not _reads_stdin(words):
+                continue
+            self.handled.add(stage.id)
+            earlier = [self.words.argv(s) for s in stages[:position]]
+            payload = shellargs.decoded_payload(earlier)
+            language = "shell" if words[0].rsplit("/", 1)[-1] in SHELLS else "python"
+            if payload is not None or any(w and w[0] in DECODERS for w in earlier):
+                self.code(payload or HOLE, language, _line(stage), words[0], decoded=True)
             else:
-                found.append(Found(Capability.of(Kind.PROC_EXEC, argv_prefix(words)), number,
-                                   words[0]))
-    return ShellAnalysis(tuple(found), tuple(invokes))
+                self.add(Capability.of(Kind.CODE_DYNAMIC, "shell-pipe"), _line(stage), words[0])
+
+    def _redirected(self, node: tree_sitter.Node) -> None:
+        body = node.child_by_field_name("body")
+        for redirect in node.children_by_field_name("redirect"):
+            if redirect.type == "file_redirect":
+                self._file_redirect(redirect)
+            elif redirect.type == "heredoc_redirect" and body is not None and body.type == "command":
+                self._heredoc(body, redirect)
+
+    def _file_redirect(self, redirect: tree_sitter.Node) -> None:
+        operator = redirect.children[0].type if redirect.children else ""
+        destination = redirect.child_by_field_name("destination")
+        if destination is None or destination.type == "number" or "&" in operator:
+            return
+        path = self.words.text(destination)
+        kind = Kind.FS_READ if operator.startswith("<") else Kind.FS_WRITE
+        if path not in ("/dev/null", "/dev/stdout", "/dev/stderr"):
+            self.add(Capability.of(kind, shellargs.path_scope(path)), _line(redirect), operator)
+
+    def _heredoc(self, command: tree_sitter.Node, redirect: tree_sitter.Node) -> None:
+        """``python3 - <<EOF``: the here-document is the program's code."""
+        words = self.words.argv(command)
+        bodies = [c for c in redirect.children if c.type == "heredoc_body"]
+        if not words or not bodies or not _reads_stdin(words):
+            return
+        self.handled.add(command.id)
+        program = words[0].rsplit("/", 1)[-1]
+        language = "shell" if program in SHELLS else program.rstrip("3")
+        self.code(bodies[0].text.decode("utf-8", "replace") if bodies[0].text else "",
+                  language, _line(redirect), program)
+
+    def _variable(self, node: tree_sitter.Node) -> None:
+        name = shellargs.variable_name(node)
+        if name and name not in SHELL_VARIABLES and not self.words.assigned(name):
+            self.add(Capability.of(Kind.ENV_READ, name), _line(node), f"${name}")
+
+
+def _line(node: tree_sitter.Node) -> int:
+    return node.start_point[0] + 1
+
+
+def _unwrap(words: list[str]) -> list[str]:
+    """The command a wrapper runs: ``sudo -u x cmd``, ``env A=1 cmd``, ``timeout 5 cmd``."""
+    rest = words[1:]
+    while rest and (rest[0].startswith("-") or "=" in rest[0] or rest[0].isdigit()):
+        rest = rest[1:]
+    return rest or words[:1]
+
+
+def _reads_stdin(words: list[str]) -> bool:
+    """``sh``, ``bash -s``, ``python3 -``: the program runs what arrives on its input."""
+    program = words[0].rsplit("/", 1)[-1]
+    if program in ("sudo", "doas") and len(words) > 1:
+        return _reads_stdin(_unwrap(words))
+    return program in STDIN_RUNNERS and all(w.startswith("-") for w in words[1:])
+
+
+def _runs_fetched(program: str, node: tree_sitter.Node) -> bool:
+    """``source <(curl …)``, ``bash <(wget -O- …)``: a shell runs what a download prints."""
+    if program not in SHELLS | {"source", "."}:
+        return False
+    return any(c.type == "process_substitution" and any(
+        fetcher in (c.text or b"") for fetcher in (b"curl", b"wget")) for c in node.children)
+
+
+def _lookup(words: list[str]) -> Entry | None:
+    catalog = load_catalog("shell").entries
+    for size in (3, 2, 1):
+        entry = catalog.get(" ".join(words[:size])) if len(words) >= size else None
+        if entry is not None:
+            return entry
+    return None
+
+
+def _embedded(text: str, language: str, files: frozenset[str], current: str, depth: int,
+              invokes: list[tuple[str, int]], line: int) -> list[tuple[Capability, str]]:
+    """Capabilities of code in another language found inside shell text."""
+    if language == "shell":
+        analysis = analyse_shell(text, files, current, depth)
+        if analysis.unparseable:
+            return [(Capability.of(Kind.CODE_DYNAMIC, "eval"), "unparseable code")]
+        invokes.extend((target, line) for target, _ in analysis.invokes)
+        return [(f.capability, f.via) for f in analysis.found]
+    if language == "python":
+        from verifier.extract.python import extract_python  # cycle: Python runs shell too
+        facts = extract_python(Path(current), current, text.encode(), files)
+        if isinstance(facts, Unverifiable):
+            return [(Capability.of(Kind.CODE_DYNAMIC, "eval"), "unparseable code")]
+        invokes.extend((i.target, line) for i in facts.invokes)
+        return [(e.capability, e.via) for e in facts.evidence]
+    if language == "node":
+        try:
+            from verifier.extract.javascript import extract_javascript
+        except ImportError:  # pragma: no cover - JavaScript analysis ships with this module
+            return [(Capability.of(Kind.CODE_DYNAMIC, "eval"), "node code")]
+        js = extract_javascript(Path(current), current, text.encode(), files)
+        if isinstance(js, Unverifiable):
+            return [(Capability.of(Kind.CODE_DYNAMIC, "eval"), "unparseable code")]
+        return [(e.capability, e.via) for e in js.evidence]
+    return [(Capability.of(Kind.CODE_DYNAMIC, "eval"), f"{language} code")]

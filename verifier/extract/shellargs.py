@@ -1,0 +1,289 @@
+"""Shell words and arguments: their text (constants followed, holes where unknown), and the
+scopes that a catalog entry takes from them."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import tree_sitter
+
+from verifier.capability import ANY, Capability, Kind
+from verifier.catalog import Effect, Entry
+from verifier.extract.scopes import url_scope
+from verifier.extract.values import HOLE, Const
+
+_HOSTLIKE = re.compile(r"^[\w.-]+\.[a-z]{2,}(?::\d+)?(?:/|$)", re.IGNORECASE)
+_DECODE_FLAGS = frozenset({"-d", "-D", "--decode"})
+
+
+@dataclass
+class Words:
+    """Evaluates word nodes; variables assigned exactly one constant value are followed."""
+
+    constants: dict[str, list[str]] = field(default_factory=dict)
+
+    def collect_assignments(self, root: tree_sitter.Node) -> None:
+        """Record every ``NAME=value`` of the script (flow-insensitive, like Python's)."""
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if node.type == "variable_assignment":
+                name = node.child_by_field_name("name")
+                value = node.child_by_field_name("value")
+                if name is not None and name.text:
+                    text = self.text(value) if value is not None else ""
+                    self.constants.setdefault(name.text.decode(), []).append(text)
+            elif node.type == "for_statement":
+                # for f in logs/*.log: the variable stands for the paths the glob matches
+                variable = node.child_by_field_name("variable")
+                values = node.children_by_field_name("value")
+                if variable is not None and variable.text:
+                    text = self.text(values[0]) if len(values) == 1 else HOLE
+                    self.constants.setdefault(variable.text.decode(), []).append(text)
+            elif node.type == "read_command":
+                for variable in node.named_children:
+                    if variable.type == "variable_name" and variable.text:
+                        self.constants.setdefault(variable.text.decode(), []).append(HOLE)
+            stack.extend(node.children)
+
+    def assigned(self, name: str) -> bool:
+        """Whether the script itself gives the variable a value."""
+        return name in self.constants
+
+    def argv(self, command: tree_sitter.Node) -> list[str]:
+        """The words of a simple command (name and arguments), holes where unknown."""
+        name = command.child_by_field_name("name")
+        words = [self.text(name)] if name is not None else []
+        words += [self.text(a) for a in command.children_by_field_name("argument")]
+        return [w for w in words if w != ""]
+
+    def text(self, node: tree_sitter.Node | None) -> str:
+        """The text a word node stands for."""
+        if node is None:
+            return ""
+        kind = node.type
+        raw = (node.text or b"").decode("utf-8", "replace")
+        if kind in ("word", "number", "command_name", "variable_name"):
+            return "".join(self.text(c) for c in node.children) if node.children else _unescape(raw)
+        if kind == "raw_string":
+            return raw[1:-1]
+        if kind == "ansi_c_string":
+            return raw[2:-1]
+        if kind in ("string", "concatenation"):
+            return "".join(self.text(c) for c in node.children if c.type != '"')
+        if kind == "string_content":
+            return raw
+        if kind in ("simple_expansion", "expansion"):
+            return self._expand(node)
+        return HOLE
+
+    def _expand(self, node: tree_sitter.Node) -> str:
+        name = variable_name(node)
+        if name == "HOME":
+            return "~"
+        values = self.constants.get(name or "", [])
+        if len(values) == 1 and node.type == "simple_expansion" or len(values) == 1 and \
+                (node.text or b"").decode().strip("${}") == name:
+            return values[0]
+        return HOLE
+
+
+def variable_name(node: tree_sitter.Node) -> str | None:
+    """The variable of ``$X`` or ``${X...}``; None for special parameters (``$1``, ``$@``)."""
+    for child in node.children:
+        if child.type == "variable_name" and child.text:
+            return child.text.decode()
+    return None
+
+
+def _unescape(raw: str) -> str:
+    return re.sub(r"\\(.)", r"\1", raw)
+
+
+def path_scope(text: str) -> str:
+    """A path scope from a word: holes become ``**``."""
+    if text.strip(HOLE + "/") == "":
+        return ANY
+    return text.replace(HOLE, "**")
+
+
+INSTALL_VALUE_OPTIONS = frozenset({"-r", "--requirement", "-c", "--constraint", "-e",
+                                   "--editable", "-i", "--index-url", "-t", "--target",
+                                   "--prefix", "--registry"})
+"""Installer options that take a value (the value is not a package name)."""
+
+
+@dataclass(frozen=True)
+class Args:
+    """A command's arguments: as written, the operands, and the values of known options."""
+
+    raw: list[str]
+    operands: list[str]
+    values: dict[str, list[str]]
+
+
+def parse_args(raw: list[str], value_options: frozenset[str]) -> Args:
+    """Split arguments into operands and option values (``-o x``, ``--out=x``, ``-czf x``,
+    ``of=x``)."""
+    operands: list[str] = []
+    values: dict[str, list[str]] = {}
+    expect: str | None = None
+    for word in raw:
+        if expect is not None:
+            values.setdefault(expect, []).append(word)
+            expect = None
+            continue
+        option = _option_of(word, value_options)
+        if option is not None:
+            option_name, value = option
+            if value is None:
+                expect = option_name
+            else:
+                values.setdefault(option_name, []).append(value)
+        elif not word.startswith("-") or word == "-":
+            operands.append(word)
+    return Args(raw, operands, values)
+
+
+def _option_of(word: str, options: frozenset[str]) -> tuple[str, str | None] | None:
+    """The option a word sets, with its value when the word holds it."""
+    for option in options:
+        if option.endswith("="):
+            if word.startswith(option):
+                return option, word[len(option):]
+        elif word == option:
+            return option, None
+        elif option.startswith("--") and word.startswith(option + "="):
+            return option, word[len(option) + 1:]
+        elif (len(option) == 2 and word.startswith("-") and not word.startswith("--")
+              and len(word) > 2 and word.endswith(option[1]) and word[1:].isalpha()):
+            return option, None  # a cluster of short flags ending with this one: -czf
+    return None
+
+
+def decoded_payload(stages: list[list[str]]) -> str | None:
+    """``echo <b64> | base64 -d``: the decoded text, when the input is a constant."""
+    for position, words in enumerate(stages):
+        if words and words[0] == "base64" and _DECODE_FLAGS & set(words[1:]) and position:
+            source = stages[position - 1]
+            if source and source[0] in ("echo", "printf") and len(source) > 1:
+                data = source[-1]
+                if HOLE not in data:
+                    try:
+                        return base64.b64decode(data.strip()).decode("utf-8")
+                    except (binascii.Error, UnicodeDecodeError, ValueError):
+                        return None
+    return None
+
+
+def apply(entry: Entry, words: list[str]) -> Iterator[Capability]:
+    """The capabilities of one command the catalog knows."""
+    if entry.when is not None and not any(
+            any(n.lower() in w.lower() for n in entry.when.needles) or HOLE in w for w in words):
+        return
+    raw = words[len(entry.api.split()):]
+    if raw and entry.api == "tar" and raw[0].isalpha():
+        raw = ["-" + raw[0], *raw[1:]]  # tar's old-style flags: tar czf out.tgz dir
+    options = {o for e in entry.effects if e.scope == "option-args" for o in e.fixed.split(",")}
+    options |= set(entry.options)
+    if any(e.scope == "package-args" for e in entry.effects):
+        options |= INSTALL_VALUE_OPTIONS
+    args = parse_args(raw, frozenset(options))
+    for effect in entry.effects:
+        for scope in _SCOPES[effect.scope](effect, args):
+            yield Capability.of(effect.kind, scope)
+
+
+def _url_args(effect: Effect, args: Args) -> list[str]:
+    hosts = [url_scope(Const(a)) for a in args.operands if "://" in a or _HOSTLIKE.match(a)]
+    return hosts or [ANY]  # a remote by name (origin) or a computed URL: any host
+
+
+def _upload_args(effect: Effect, args: Args) -> list[str]:
+    files = []
+    for previous, word in zip(["", *args.raw], args.raw):
+        value = word.split("=", 1)[1] if "=@" in word else word
+        if value.startswith("@") and value[1:] not in ("", "-"):
+            files.append(path_scope(value[1:]))
+        elif previous in ("-T", "--upload-file"):
+            files.append(path_scope(word))
+    return files
+
+
+def _option_args(effect: Effect, args: Args) -> list[str]:
+    return [path_scope(v) for o in effect.fixed.split(",") for v in args.values.get(o, [])]
+
+
+def _host_port_args(effect: Effect, args: Args) -> list[str]:
+    rest = [a for a in args.operands if not a.startswith("/")]
+    if not rest:
+        return [ANY]
+    host = rest[0].replace(HOLE, "*")
+    port = rest[1] if len(rest) > 1 and rest[1].isdigit() else None
+    return [f"{host}:{port}" if port else host]
+
+
+def _remote(word: str) -> str | None:
+    if "://" in word:
+        return url_scope(Const(word))
+    target = word.split(":", 1)[0] if ":" in word else word
+    if "@" in target:
+        return target.rsplit("@", 1)[1].replace(HOLE, "*") or ANY
+    return None
+
+
+def _remote_args(effect: Effect, args: Args) -> list[str]:
+    hosts = [h for h in (_remote(a) for a in args.operands) if h]
+    if hosts:
+        return hosts
+    return [args.operands[0].replace(HOLE, "*")] if args.operands else [ANY]
+
+
+def _local_args(effect: Effect, args: Args) -> list[str]:
+    return [path_scope(a) for a in args.operands[:-1] if _remote(a) is None]
+
+
+def _path_args(effect: Effect, args: Args) -> list[str]:
+    """Every operand; with none, the entry's default (``ls`` alone lists ``.``)."""
+    if not args.operands and effect.fixed != ANY:
+        return [path_scope(effect.fixed)]
+    return [path_scope(a) for a in args.operands]
+
+
+def _after_first(effect: Effect, args: Args) -> list[str]:
+    return [path_scope(a) for a in args.operands[1:]]
+
+
+def _first(effect: Effect, args: Args) -> list[str]:
+    return [path_scope(a) for a in args.operands[:1]]
+
+
+def _sources(effect: Effect, args: Args) -> list[str]:
+    return [path_scope(a) for a in args.operands[:-1]]
+
+
+def _dest(effect: Effect, args: Args) -> list[str]:
+    return [path_scope(a) for a in args.operands[-1:]]
+
+
+def _packages(effect: Effect, args: Args) -> list[str]:
+    names = [f"{effect.fixed}:{n.replace(HOLE, '*')}" for n in args.operands if n != "-"]
+    from_files = any(o in args.values for o in ("-r", "--requirement", "-e", "--editable"))
+    return names + [f"{effect.fixed}:*"] if from_files or not names else names
+
+
+def _fixed(effect: Effect, args: Args) -> list[str]:
+    return [effect.fixed]
+
+
+_SCOPES: dict[str, Callable[[Effect, Args], list[str]]] = {
+    "fixed": _fixed,
+    "url-args": _url_args, "upload-args": _upload_args, "option-args": _option_args,
+    "host-port-args": _host_port_args, "remote-args": _remote_args, "local-args": _local_args,
+    "path-args": _path_args, "path-args-after-first": _after_first, "first-path-arg": _first,
+    "source-args": _sources, "dest-arg": _dest, "package-args": _packages,
+}
