@@ -98,7 +98,10 @@ def _first_error_line(text: str) -> int:
     while stack:
         node = stack.pop()
         if node.is_error or node.is_missing:
-            return node.start_point[0] + 1
+            # An ERROR node may wrap the complete statements before the fault: the fault is
+            # where its last child starts.
+            last = node.children[-1] if node.children else node
+            return last.start_point[0] + 1
         stack.extend(reversed(node.children))
     return 1
 

@@ -17,6 +17,7 @@ from verifier.extract.scopes import url_scope
 from verifier.extract.values import HOLE, Const
 
 _HOSTLIKE = re.compile(r"^[\w.-]+\.[a-z]{2,}(?::\d+)?(?:/|$)", re.IGNORECASE)
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DECODE_FLAGS = frozenset({"-d", "-D", "--decode"})
 
 
@@ -95,7 +96,7 @@ class Words:
 def variable_name(node: tree_sitter.Node) -> str | None:
     """The variable of ``$X`` or ``${X...}``; None for special parameters (``$1``, ``$@``)."""
     for child in node.children:
-        if child.type == "variable_name" and child.text:
+        if child.type == "variable_name" and child.text and _NAME.match(child.text.decode()):
             return child.text.decode()
     return None
 
