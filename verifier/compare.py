@@ -32,6 +32,15 @@ DYNAMIC_DETAILS = {
     "native": "native code is loaded",
 }
 
+RISK_DETAILS = {
+    "download-and-run": "tell to download and run code",
+    "shell-pipe": "pipe fetched text into a shell",
+    "decode-and-run": "decode text and run it",
+    "archive-run": "run what is inside a password-protected archive",
+    "disable-safety": "turn off a safety check",
+    "conceal": "tell the agent to hide what it does from the user",
+}
+
 _GENERIC_WORDS = frozenset({"api", "key", "token", "secret", "access", "pat", "password",
                             "pass", "auth", "bot", "client", "id", "app", "private", "personal",
                             "oauth", "bearer", "user", "credentials", "credential"})
@@ -41,7 +50,8 @@ def compare(graph: CapabilityGraph, manifest: Manifest) -> tuple[Finding, ...]:
     """Every finding of claims versus code, sorted."""
     capabilities = graph.capabilities()
     produced = [*_undeclared(graph, capabilities, manifest), *_unverifiable(graph, capabilities),
-                *_unused(capabilities, manifest.claims), *_exfiltration(graph, manifest)]
+                *_unused(capabilities, manifest.claims), *_exfiltration(graph, manifest),
+                *_instruction_risks(graph)]
     return tuple(sorted(produced, key=findings.order))
 
 
@@ -93,6 +103,12 @@ def _exfiltration(graph: CapabilityGraph, manifest: Manifest) -> Iterator[Findin
                             witness=graph.witness(flow.sink), source=pair[0], sink=pair[1],
                             where=f"{flow.sink.location.path.name} (source line "
                                   f"{flow.source.location.line})")
+
+
+def _instruction_risks(graph: CapabilityGraph) -> Iterator[Finding]:
+    for risk in graph.risks():
+        yield findings.make("SB205", risk.location, witness=graph.witness_to(risk.location),
+                            detail=RISK_DETAILS.get(risk.kind, risk.kind), text=risk.text)
 
 
 def _flow_severity(flow: Flow) -> Severity | None:

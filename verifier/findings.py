@@ -71,6 +71,12 @@ _RULES = (
          "secret and points at the sink. A secret sent to its own "
          "service is ordinary API use and is not reported; declare both ends if the flow is "
          "intended."),
+    Rule("SB205", "instruction risk", Severity.HIGH,
+         "the instructions {detail}: {text!r}",
+         "The markdown the agent (or its user) follows asks to download and run code, pipe "
+         "it to a shell, decode and run it, run what is inside a password-protected archive, "
+         "turn off a safety check, or hide what it does from the user. Such instructions are "
+         "how skills without any script deliver malware."),
     Rule("SB901", "analysis error", Severity.HIGH,
          "analysis of this skill failed: {detail}",
          "skillbound could not finish analysing the skill and fails closed. Please report "

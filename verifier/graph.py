@@ -17,7 +17,7 @@ from pathlib import Path
 import networkx as nx
 
 from verifier.capability import Capability, Kind
-from verifier.extract.facts import FileFacts, Parsed, Unverifiable
+from verifier.extract.facts import FileFacts, Parsed, Risk, Unverifiable
 from verifier.model import Claim, Evidence, Location, Manifest
 from verifier.paths import display_path
 from verifier.risk import is_secret
@@ -65,6 +65,7 @@ class CapabilityGraph:
         self._evidence: dict[Capability, list[Evidence]] = {}
         self._relative: dict[Path, str] = {}
         self._flows: tuple[Flow, ...] = ()
+        self._risks: list[Risk] = []
 
     @classmethod
     def build(cls, root: Path, manifest: Manifest,
@@ -88,6 +89,7 @@ class CapabilityGraph:
                                                   fact.detail))
             return
         self._add_structure(relative, fact)
+        self._risks.extend(fact.risks)
         for evidence in fact.evidence:
             self._add_evidence(relative, evidence)
 
@@ -153,6 +155,18 @@ class CapabilityGraph:
         except (nx.NetworkXNoPath, nx.NodeNotFound):
             path = [start, *nx.shortest_path(reach, SKILL, target, weight="weight")[1:]]
         return tuple(self._label(node) for node in path)
+
+    def risks(self) -> tuple[Risk, ...]:
+        """Dangerous instructions in the skill's markdown, sorted."""
+        return tuple(sorted(set(self._risks)))
+
+    def witness_to(self, location: Location) -> tuple[str, ...]:
+        """The chain from SKILL.md to a file location that is not a call site."""
+        relative = self._relative.get(location.path, "")
+        start = [self._label(_file(self.manifest))]
+        file = self._label(_file(relative))
+        here = f"{file}:{location.line}"
+        return tuple(start + ([file] if file != start[0] else []) + [here])
 
     def flows(self) -> tuple[Flow, ...]:
         """Secret sources and outbound sinks exercised in the same file."""
