@@ -88,7 +88,11 @@ def argv_prefix(words: list[str]) -> str:
     if not words or HOLE in words[0] or not words[0].strip():
         return ANY
     prefix = [words[0].rsplit("/", 1)[-1] or words[0]]
-    for word in words[1:MAX_WORDS]:
+    for word in words[1:]:
+        if len(prefix) == MAX_WORDS:
+            break
+        if word.startswith("--") and len(word) > 2 and "=" not in word:
+            continue  # a long switch before the subcommand: systemctl --user enable
         if not _SUBCOMMAND.match(word):
             break
         prefix.append(word)
