@@ -102,3 +102,14 @@ def test_calls_through_re_exports_of_other_modules_are_judged_where_made(in_tmp:
         ("proc.exec(id)", 5, "subprocess.run (re-exported by scripts/helpers.py)"),
         ("fs.delete(/etc)", 6, "shutil.rmtree (re-exported by scripts/helpers.py)"),
         ("proc.exec(whoami)", 7, "subprocess.run (re-exported by scripts/mid.py)")}
+
+
+def test_archives_the_skill_extracts_are_opaque_templates_are_not(in_tmp: Path) -> None:
+    folder = write_skill(in_tmp / "s", "name: s\ndescription: A skill.", {
+        "scripts/setup.sh": "#!/bin/sh\nunzip assets/tool.zip -d /tmp/tool\n",
+        "assets/tool.zip": "PK", "assets/template.zip": "PK"})
+    (skill,) = discover([folder])
+    report = verify_skill(skill)
+    assert [(f.code, str(f.capability), f.location.path.name if f.location else "")
+            for f in report.findings if f.code == "SB203"] == [
+        ("SB203", "code.dynamic(binary)", "tool.zip")]

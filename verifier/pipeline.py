@@ -12,6 +12,7 @@ from verifier.compare import compare
 from verifier.discover import SkillFolder, discover, skill_files
 from verifier.extract import extract_file
 from verifier.extract.facts import FileFacts
+from verifier.extract.archives import is_archive, opaque_archives
 from verifier.extract.link import link
 from verifier.graph import CapabilityGraph
 from verifier.manifest import load_manifest
@@ -87,7 +88,9 @@ def extract_skill(skill: SkillFolder) -> list[tuple[str, FileFacts]]:
     files = skill_files(skill)
     names = frozenset(f.relative for f in files)
     facts = ((f.relative, extract_file(f, names)) for f in files)
-    return link([(relative, fact) for relative, fact in facts if fact is not None])
+    linked = link([(relative, fact) for relative, fact in facts if fact is not None])
+    archives = [f.relative for f in files if is_archive(f.relative)]
+    return linked + opaque_archives(skill.root, archives, linked)
 
 
 def verdict_of(found: Iterable[Finding]) -> Verdict:
