@@ -9,7 +9,6 @@ Witness paths are shortest paths from SKILL.md to a call site.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,6 @@ SKILL: Node = ("skill",)
 _REACH = frozenset({"contains", "invokes", "calls", "imports"})
 SINKS = frozenset({Kind.NET_CONNECT})
 """Capabilities that send data out of the machine (mail goes out over a net.connect too)."""
-_MENTION = re.compile(r"[\w./${}-]+\.(?:py|sh|bash|zsh|js|mjs|cjs|ts|tsx)\b")
 
 
 @dataclass(frozen=True)
@@ -74,7 +72,6 @@ class CapabilityGraph:
         graph = cls(root, _relative(root, manifest.path))
         for relative, fact in facts:
             graph._add_file(relative, fact)
-        graph._add_mentions(manifest.body, {relative for relative, _ in facts})
         for claim in manifest.claims:
             graph._add_claim(claim)
         graph._add_flows()
@@ -111,13 +108,6 @@ class CapabilityGraph:
         self.graph.add_edge(_function(relative, evidence.function), site, key="contains")
         self.graph.add_edge(site, _capability(evidence.capability), key="exercises")
         self._evidence.setdefault(evidence.capability, []).append(evidence)
-
-    def _add_mentions(self, body: str, files: set[str]) -> None:
-        """SKILL.md telling the agent to run ``python scripts/x.py`` invokes that file."""
-        for mention in _MENTION.findall(body):
-            target = mention.removeprefix("${SKILL_DIR}/").removeprefix("./")
-            if target in files and target != self.manifest:
-                self.graph.add_edge(_file(self.manifest), _file(target), key="invokes")
 
     def _add_flows(self) -> None:
         by_file: dict[Path, list[Evidence]] = {}

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from verifier.discover import FileStatus, SkillFile
 from verifier.extract.facts import FileFacts, Unverifiable
+from verifier.extract.md import extract_markdown
 from verifier.extract.python import extract_python
 from verifier.extract.shell import extract_shell
 
@@ -39,7 +40,7 @@ def extract_file(file: SkillFile, files: frozenset[str]) -> FileFacts | None:
         return Unverifiable(file.path, "binary", f"{file.relative} is Python bytecode")
     if suffix in NATIVE:
         return Unverifiable(file.path, "native", f"{file.relative} is a native binary")
-    if file.size > MAX_FILE_BYTES and (suffix == ".py" or suffix in SHELL | OTHER_CODE):
+    if file.size > MAX_FILE_BYTES and (suffix in (".py", ".md") or suffix in SHELL | OTHER_CODE):
         return Unverifiable(file.path, "unparseable",
                             f"{file.relative} is larger than {MAX_FILE_BYTES} bytes")
     head = _head(file.path)
@@ -47,6 +48,8 @@ def extract_file(file: SkillFile, files: frozenset[str]) -> FileFacts | None:
         return Unverifiable(file.path, "binary", f"{file.relative} is an executable binary")
     if suffix == ".py" or (not suffix and _shebang(head, (b"python",))):
         return extract_python(file.path, file.relative, file.path.read_bytes(), files)
+    if suffix == ".md":
+        return extract_markdown(file.path, file.relative, file.path.read_bytes(), files)
     if suffix in SHELL or (not suffix and _shebang(head, (b"sh",))):
         return extract_shell(file.path, file.relative, file.path.read_bytes(), files)
     if suffix in OTHER_CODE or (not suffix and _shebang(head, (b"node", b"ruby", b"perl"))):

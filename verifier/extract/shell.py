@@ -183,6 +183,9 @@ class _Walker:
         if decoded is not None and (program == "eval" or flag is not None):
             self.code(decoded, "shell", line, program, decoded=True)
             return True
+        if node is not None and (program == "eval" or flag is not None) and _fetched(node):
+            self.add(Capability.of(Kind.CODE_DYNAMIC, "shell-pipe"), line, program)
+            return True
         if program == "eval":
             code, language = " ".join(words[1:]), "shell"
         elif flag is not None and flag in words[1:-1]:
@@ -295,10 +298,18 @@ def _reads_stdin(words: list[str]) -> bool:
 
 def _runs_fetched(program: str, node: tree_sitter.Node) -> bool:
     """``source <(curl …)``, ``bash <(wget -O- …)``: a shell runs what a download prints."""
-    if program not in SHELLS | {"source", "."}:
-        return False
-    return any(c.type == "process_substitution" and any(
-        fetcher in (c.text or b"") for fetcher in (b"curl", b"wget")) for c in node.children)
+    return program in SHELLS | {"source", "."} and _fetched(node, "process_substitution")
+
+
+def _fetched(node: tree_sitter.Node, kind: str = "command_substitution") -> bool:
+    """Whether an argument of the command is the output of curl or wget."""
+    stack = list(node.children)
+    while stack:
+        child = stack.pop()
+        if child.type == kind and any(f in (child.text or b"") for f in (b"curl", b"wget")):
+            return True
+        stack.extend(child.children)
+    return False
 
 
 def _lookup(words: list[str]) -> Entry | None:

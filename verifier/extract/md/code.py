@@ -1,0 +1,191 @@
+"""Code inside markdown: fenced and indented blocks, and code spans that are commands.
+
+Shell is analysed by ``analyse_shell``, Python by ``extract_python`` and JavaScript by
+``extract_javascript`` when that extractor is installed; what they find is moved to the lines
+of the markdown file. Running a bundled script is an invocation, as in a script.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import cast
+
+from verifier.capability import Capability, Kind
+from verifier.extract.facts import FileFacts, Invocation, Parsed
+from verifier.extract.md.patterns import Knowledge
+from verifier.extract.md.units import Block, Span
+from verifier.extract.shell import analyse_shell
+from verifier.model import Evidence, Location
+
+PRE_EXEC = "pre-exec: "
+"""Prefix of the ``via`` of commands Claude Code runs before the model reads the skill."""
+UNPARSEABLE = Capability.of(Kind.CODE_DYNAMIC, "unparseable")
+_WORD = re.compile(r"[A-Za-z-]+")
+_GRAMMAR_SUFFIX = {"javascript": ".js", "typescript": ".ts", "tsx": ".tsx"}
+"""The JavaScript extractor picks its grammar from the file suffix; a block gets a pseudo one."""
+
+Extractor = Callable[[Path, str, bytes, frozenset[str]], FileFacts]
+
+
+@dataclass
+class Sink:
+    """What the code of one markdown file yields."""
+
+    path: Path
+    relative: str
+    files: frozenset[str]
+    knowledge: Knowledge
+    evidence: set[Evidence] = field(default_factory=set)
+    invokes: set[Invocation] = field(default_factory=set)
+
+    def add(self, capability: Capability, line: int, via: str) -> None:
+        """Record one capability at a file line."""
+        self.evidence.add(Evidence(capability, Location(self.path, line), via))
+
+
+def analyse_block(block: Block, sink: Sink) -> None:
+    """Evidence of one code block, by the language its info string names."""
+    info = block.info.split()[0].lower() if block.info.strip() else ""
+    if info.startswith("!"):
+        label = info[1:] or "block"
+        _shell(_commands(block.code, sink.knowledge, False) or block.code, block.line - 1,
+               f"{PRE_EXEC}markdown {label}", True, sink)
+        return
+    language = sink.knowledge.languages.get(info, "unlabeled" if not info else "")
+    if language in ("shell", "session"):
+        commands = _commands(block.code, sink.knowledge, language == "session")
+        if commands is not None:
+            _shell(commands, block.line - 1, f"markdown {info}", True, sink)
+            return
+    if language in ("unlabeled", "session"):
+        _unlabeled(block, sink)
+    elif language in ("python", "python-session"):
+        _python(block, info, sink)
+    elif language in _GRAMMAR_SUFFIX:
+        _embedded(block, info, _javascript(), sink, _GRAMMAR_SUFFIX[language])
+
+
+def analyse_span(span: Span, sink: Sink) -> None:
+    """Evidence of a code span that is a command (pre-exec, or an instruction to run it)."""
+    code = _commands(span.code, sink.knowledge, False) or span.code
+    if span.pre_exec:
+        _shell(code, span.line - 1, f"{PRE_EXEC}markdown inline", True, sink)
+    elif is_command(code, span, sink.knowledge):
+        _shell(code, span.line - 1, "markdown inline", False, sink)
+
+
+def is_command(code: str, span: Span, knowledge: Knowledge) -> bool:
+    """Whether the paragraph tells the agent to run this span (see markdown.yaml ``verbs``)."""
+    words = code.split()
+    after = _WORD.findall(span.after[:40])
+    if not words or words[0].startswith("-") or after[:1] and after[0].lower() in \
+            knowledge.not_commands:
+        return False
+    before = [w.lower() for w in _WORD.findall(span.before)]
+    known = words[0].rsplit("/", 1)[-1] in knowledge.commands
+    if _verb(before, knowledge) in knowledge.strong_verbs:
+        return True
+    if before[-1:] and before[-1] in knowledge.weak_verbs:
+        return known or len(words) > 1 or "/" in words[0]
+    return known and len(words) > 1
+
+
+def _verb(before: list[str], knowledge: Knowledge) -> str:
+    """The word before a span once up to four filler words are skipped."""
+    for back, word in enumerate(reversed(before[-5:])):
+        if word not in knowledge.filler or back == 4:
+            return word
+    return ""
+
+
+def _commands(code: str, knowledge: Knowledge, session: bool) -> str | None:
+    """Shell text with prompts removed. When any line has a prompt, only prompt lines (and
+    their ``\\`` continuations) are commands; a session without prompts gives None."""
+    lines = code.split("\n")
+    prompts = [knowledge.shell_prompt.match(line) for line in lines]
+    if not any(prompts):
+        return None if session else code
+    kept: list[str] = []
+    for line, prompt in zip(lines, prompts):
+        continued = bool(kept) and kept[-1].rstrip().endswith("\\")
+        kept.append(line[prompt.end():] if prompt else line if continued else "")
+    return "\n".join(kept)
+
+
+def _shell(code: str, offset: int, via: str, strict: bool, sink: Sink) -> bool:
+    """Analyse shell text whose line 1 is file line ``offset + 1``. When it does not parse,
+    a ``strict`` caller (a labeled block, a pre-exec command) gets each line analysed alone and
+    code.dynamic(unparseable) for the lines that still do not parse."""
+    text = sink.knowledge.placeholder.sub("PLACEHOLDER", code)
+    analysis = analyse_shell(text, sink.files, sink.relative)
+    if not analysis.unparseable:
+        for found in analysis.found:
+            sink.add(found.capability, offset + found.line, f"{via}: {found.via}")
+        sink.invokes.update(Invocation("", target, offset + line)
+                            for target, line in analysis.invokes)
+        return True
+    if not strict:
+        return False
+    lines = text.split("\n")
+    if len(lines) == 1:
+        sink.add(UNPARSEABLE, offset + 1, f"{via}: unparseable shell")
+        return False
+    for number, line in enumerate(lines, start=offset + 1):
+        if line.strip() and not _shell(line, number - 1, via, False, sink):
+            sink.add(UNPARSEABLE, number, f"{via}: unparseable shell")
+    return False
+
+
+def _unlabeled(block: Block, sink: Sink) -> None:
+    """A block without a language is shell when it parses and starts with a known command."""
+    code = _commands(block.code, sink.knowledge, False) or block.code
+    first = next((line.split()[0] for line in code.split("\n")
+                  if line.strip() and not line.lstrip().startswith("#")), "")
+    if first.rsplit("/", 1)[-1] in sink.knowledge.commands:
+        _shell(code, block.line - 1, "markdown block", False, sink)
+
+
+def _python(block: Block, info: str, sink: Sink) -> None:
+    """A Python block; a REPL transcript (``>>>`` lines) keeps only its prompt lines."""
+    from verifier.extract.python import extract_python  # python extraction imports shell's
+    first, more = sink.knowledge.python_prompt, sink.knowledge.python_continuation
+    lines = block.code.split("\n")
+    if any(first.match(line) for line in lines):
+        lines = [line[m.end():] if (m := first.match(line) or more.match(line)) else ""
+                 for line in lines]
+    _embedded(Block(block.info, block.line, "\n".join(lines)), info, extract_python, sink)
+
+
+def _javascript() -> Extractor | None:
+    """The JavaScript extractor, when this installation has one."""
+    try:
+        module = importlib.import_module("verifier.extract.javascript")
+    except ModuleNotFoundError as error:
+        if error.name != "verifier.extract.javascript":
+            raise
+        return None
+    return cast(Extractor, getattr(module, "extract_javascript"))
+
+
+def _embedded(block: Block, info: str, extract: Extractor | None, sink: Sink,
+              suffix: str = "") -> None:
+    """Facts of a block in another language, moved to the lines of the markdown file."""
+    if extract is None:
+        return
+    relative = f"{sink.relative}#block{suffix}" if suffix else sink.relative
+    facts = extract(sink.path, relative, block.code.encode("utf-8", "surrogatepass"),
+                    sink.files)
+    offset = block.line - 1
+    if not isinstance(facts, Parsed):
+        sink.add(Capability.of(Kind.CODE_DYNAMIC, facts.mechanism), offset + facts.line,
+                 f"markdown {info}: {facts.detail}")
+        return
+    for evidence in facts.evidence:
+        location = Location(sink.path, offset + evidence.location.line, evidence.location.column)
+        sink.evidence.add(Evidence(evidence.capability, location,
+                                   f"markdown {info}: {evidence.via}"))
+    sink.invokes.update(Invocation("", i.target, offset + i.line) for i in facts.invokes)
