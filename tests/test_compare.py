@@ -119,3 +119,10 @@ def test_verdict_of(severities: tuple[Severity, ...], verdict: Verdict) -> None:
     assert verdict_of(Finding("SB201", s, "m") for s in severities) == verdict
     assert verdict_of([*(Finding("SB201", s, "m") for s in severities),
                        Finding("SB901", Severity.HIGH, "m")]) == Verdict.ERROR
+
+
+def test_a_claimed_command_is_used_when_it_runs_even_if_the_catalog_judges_it(tmp_path: Path) -> None:
+    frontmatter = ("capabilities:\n  - proc.exec(tar)\n  - proc.exec(zip)\n"
+                   "  - fs.read(${WORKSPACE}/docs)\n  - fs.write(${WORKSPACE}/out.tgz)\n")
+    report = check(tmp_path / "s", frontmatter, {"pack.sh": "tar czf out.tgz docs\n"})
+    assert rows(report) == [("SB202", "low", "proc.exec(zip)", 6)]

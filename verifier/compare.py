@@ -82,10 +82,13 @@ def _unverifiable(graph: CapabilityGraph,
 
 def _unused(capabilities: dict[Capability, tuple[Evidence, ...]],
             claims: tuple[Claim, ...]) -> Iterator[Finding]:
+    ran = {Capability.of(Kind.PROC_EXEC, e.via) for group in capabilities.values()
+           for e in group if e.via and " -> " not in e.via}
     for claim in claims:
         if not claim.explicit or claim.capability.kind not in CODE_KINDS:
             continue
-        if not any(claim.capability.covers(c) for c in capabilities):
+        used = [*capabilities, *ran] if claim.capability.kind == Kind.PROC_EXEC else capabilities
+        if not any(claim.capability.covers(c) for c in used):
             yield findings.make("SB202", claim.location, capability=claim.capability)
 
 
