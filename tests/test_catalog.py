@@ -45,11 +45,12 @@ def test_catalog_digest_is_stable() -> None:
     assert len(CATALOG.digest) == 16
 
 
-def test_generated_api_table_is_current() -> None:
-    """docs/python-apis.md is generated; regenerate with python -m verifier.catalog.docs."""
+@pytest.mark.parametrize("name", ["python", "javascript", "shell"])
+def test_generated_api_tables_are_current(name: str) -> None:
+    """docs/*.md tables are generated; regenerate with python -m verifier.catalog.docs."""
     from tests.conftest import ROOT
-    from verifier.catalog.docs import python_table
-    assert (ROOT / "docs" / "python-apis.md").read_text("utf-8") == python_table()
+    from verifier.catalog.docs import PAGES, table
+    assert (ROOT / "docs" / PAGES[name][1]).read_text("utf-8") == table(name)
 
 
 SHELL = load_catalog("shell")
@@ -67,3 +68,17 @@ def test_shell_entry_example_yields_exactly_its_capabilities(api: str) -> None:
 
 def test_shell_catalog_follows_its_schema() -> None:
     validate_catalog("shell")
+
+
+@pytest.mark.parametrize("api", sorted(load_catalog("javascript").entries))
+def test_javascript_entry_example_yields_exactly_its_capabilities(api: str) -> None:
+    from verifier.extract.javascript import extract_javascript
+    entry = load_catalog("javascript").entries[api]
+    facts = extract_javascript(Path("/skill/scripts/x.js"), "scripts/x.js",
+                               entry.example.encode(), frozenset({"scripts/x.js"}))
+    assert isinstance(facts, Parsed), facts
+    assert sorted({str(e.capability) for e in facts.evidence}) == sorted(
+        str(Capability.parse(text)) for text in entry.expect)
+    # The example must exercise its own entry, not only a neighbour's.
+    assert not entry.effects or any(e.via == api or e.via.startswith(f"{api} ")
+                                    for e in facts.evidence)

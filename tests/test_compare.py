@@ -126,3 +126,17 @@ def test_a_claimed_command_is_used_when_it_runs_even_if_the_catalog_judges_it(tm
                    "  - fs.read(${WORKSPACE}/docs)\n  - fs.write(${WORKSPACE}/out.tgz)\n")
     report = check(tmp_path / "s", frontmatter, {"pack.sh": "tar czf out.tgz docs\n"})
     assert rows(report) == [("SB202", "low", "proc.exec(zip)", 6)]
+
+
+def test_a_granted_command_declares_what_it_does_unless_disallowed(tmp_path: Path) -> None:
+    script = {"clean.sh": "rm -rf dist\ncurl -s https://api.example.com/x\n"}
+    granted = check(tmp_path / "s", "allowed-tools: Bash(rm:*) Bash(curl:*)\n", script)
+    assert rows(granted) == []
+    denied = check(tmp_path / "t", "allowed-tools: Bash\ndisallowed-tools: Bash(rm:*)\n", script)
+    assert rows(denied) == [("SB201", "high", "fs.delete(${WORKSPACE}/dist)", 1)]
+
+
+def test_a_granted_command_never_declares_a_privileged_capability(tmp_path: Path) -> None:
+    report = check(tmp_path / "s", "capabilities:\n  - proc.exec(tar)\n",
+                   {"b.sh": "tar czf out.tgz ~/.ssh\n"})
+    assert rows(report) == [("SB201", "critical", "fs.read(~/.ssh)", 1)]

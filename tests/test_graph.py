@@ -97,11 +97,11 @@ def test_calls_through_re_exports_of_other_modules_are_judged_where_made(in_tmp:
     evidence = {(str(c.capability), e.location.line, e.via)
                 for c in verify_skill(skill).capabilities for e in c.evidence}
     assert evidence == {
-        ("proc.exec(rm)", 3, "subprocess.run (re-exported by scripts/helpers.py)"),
-        ("proc.exec(curl)", 4, "subprocess.check_call (re-exported by scripts/helpers.py)"),
-        ("proc.exec(id)", 5, "subprocess.run (re-exported by scripts/helpers.py)"),
+        ("fs.delete(${WORKSPACE}/x)", 3, "subprocess.run (re-exported by scripts/helpers.py) -> rm"),
+        ("net.connect(*)", 4, "subprocess.check_call (re-exported by scripts/helpers.py) -> curl"),
+        ("proc.exec(id)", 5, "subprocess.run (re-exported by scripts/helpers.py) -> id"),
         ("fs.delete(/etc)", 6, "shutil.rmtree (re-exported by scripts/helpers.py)"),
-        ("proc.exec(whoami)", 7, "subprocess.run (re-exported by scripts/mid.py)")}
+        ("proc.exec(whoami)", 7, "subprocess.run (re-exported by scripts/mid.py) -> whoami")}
 
 
 def test_archives_the_skill_extracts_are_opaque_templates_are_not(in_tmp: Path) -> None:

@@ -105,7 +105,7 @@ def test_python_block_evidence_is_mapped_to_file_lines() -> None:
 def test_python_code_inside_a_function_is_attributed_to_the_file() -> None:
     markdown = "```py\nimport os\ndef f():\n    os.system('id')\n```\n"
     assert {(e.via, e.function) for e in extract(markdown).evidence} == {
-        ("markdown py: os.system", "")}
+        ("markdown py: os.system -> id", "")}
 
 
 def test_python_session_block_strips_prompts() -> None:

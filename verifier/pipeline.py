@@ -8,7 +8,7 @@ from pathlib import Path
 
 from verifier import findings
 from verifier.capability import Capability
-from verifier.compare import compare
+from verifier.compare import compare, declared
 from verifier.discover import SkillFolder, discover, skill_files
 from verifier.extract import extract_file
 from verifier.extract.facts import FileFacts
@@ -75,7 +75,7 @@ def _verify(skill: SkillFolder, options: Options) -> SkillReport:
     graph = CapabilityGraph.build(skill.root, manifest, extract_skill(skill))
     found = tuple(sorted(set(manifest.findings) | set(compare(graph, manifest)),
                          key=findings.order))
-    capabilities = tuple(CapabilityReport(c, manifest.declares(c), evidence)
+    capabilities = tuple(CapabilityReport(c, declared(manifest, c, evidence), evidence)
                          for c, evidence in graph.capabilities().items())
     return SkillReport(skill.root, manifest.name, verdict_of(found), manifest.claims,
                        capabilities, found)

@@ -1,18 +1,24 @@
-"""The docs' table of supported Python APIs, generated from the catalog itself.
+"""The docs' tables of supported APIs and commands, generated from the catalogs themselves.
 
-``python -m verifier.catalog.docs > docs/python-apis.md`` rewrites it; a test fails when the
-committed file is stale.
+``python -m verifier.catalog.docs`` rewrites ``docs/python-apis.md``,
+``docs/javascript-apis.md`` and ``docs/shell-commands.md``; a test fails when one is stale.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from verifier.catalog import Entry, load_catalog
 
-HEADER = """# Python APIs skillbound understands
+PAGES = {"python": ("Python APIs", "python-apis.md"),
+         "javascript": ("JavaScript and TypeScript APIs", "javascript-apis.md"),
+         "shell": ("Shell commands", "shell-commands.md")}
 
-Generated from `verifier/catalog/python.yaml` by `python -m verifier.catalog.docs`; do not edit.
-Each row is one catalog entry; its example is run by the test suite and must yield exactly the
-capabilities shown.
+HEADER = """# {title} skillbound understands
+
+Generated from `verifier/catalog/{name}.yaml` by `python -m verifier.catalog.docs`; do not
+edit. Each row is one catalog entry; its example is run by the test suite and must yield
+exactly the capabilities it lists.
 
 | API | yields | scope from | trigger |
 |---|---|---|---|
@@ -33,12 +39,14 @@ def _scope(entry: Entry) -> str:
     return ", ".join(f"`{p}`" for p in parts) or "-"
 
 
-def python_table() -> str:
-    """The markdown page listing every Python catalog entry."""
-    rows = [f"| `{e.api}` | {_yields(e)} | {_scope(e)} | {e.trigger}{' (any receiver)' if e.duck else ''} |"
-            for e in sorted(load_catalog("python").entries.values(), key=lambda e: e.api)]
-    return HEADER + "\n".join(rows) + "\n"
+def table(name: str) -> str:
+    """The markdown page listing every entry of the catalog ``name``."""
+    rows = [f"| `{e.api}` | {_yields(e)} | {_scope(e)} | {e.trigger}"
+            f"{' (any receiver)' if e.duck else ''} |"
+            for e in sorted(load_catalog(name).entries.values(), key=lambda e: e.api)]
+    return HEADER.format(title=PAGES[name][0], name=name) + "\n".join(rows) + "\n"
 
 
 if __name__ == "__main__":
-    print(python_table(), end="")
+    for catalog, (_, page) in PAGES.items():
+        Path("docs", page).write_text(table(catalog), "utf-8")

@@ -1,8 +1,9 @@
 """Extraction: each file of a skill to its facts, by file type.
 
-Python source is analysed with libcst. Bytecode, native libraries and executables cannot be
-read and are unverifiable. Scripts in languages not analysed here are unverifiable too: a
-verifier must not pass code it did not read.
+Python is analysed with libcst; shell, JavaScript and TypeScript with tree-sitter; markdown
+with markdown-it-py. Bytecode, native libraries and executables cannot be read and are
+unverifiable. Scripts in other languages are unverifiable too: a verifier must not pass code
+it did not read.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from verifier.discover import FileStatus, SkillFile
 from verifier.extract.facts import FileFacts, Unverifiable
+from verifier.extract.javascript import extract_javascript
 from verifier.extract.md import extract_markdown
 from verifier.extract.python import extract_python
 from verifier.extract.shell import extract_shell
@@ -23,8 +25,8 @@ BYTECODE = frozenset({".pyc", ".pyo"})
 NATIVE = frozenset({".so", ".dylib", ".dll", ".exe", ".node", ".wasm", ".bin", ".jar",
                     ".class"})
 SHELL = frozenset({".sh", ".bash", ".zsh"})
-OTHER_CODE = frozenset({".js", ".mjs", ".cjs", ".ts", ".tsx", ".rb", ".pl", ".php", ".ps1",
-                        ".lua"})
+JAVASCRIPT = frozenset({".js", ".mjs", ".cjs", ".ts", ".tsx"})
+OTHER_CODE = frozenset({".rb", ".pl", ".php", ".ps1", ".lua"})
 _MAGIC = (b"\x7fELF", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe",
           b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe", b"MZ\x90\x00", b"\x00asm")
 
@@ -40,7 +42,7 @@ def extract_file(file: SkillFile, files: frozenset[str]) -> FileFacts | None:
         return Unverifiable(file.path, "binary", f"{file.relative} is Python bytecode")
     if suffix in NATIVE:
         return Unverifiable(file.path, "native", f"{file.relative} is a native binary")
-    if file.size > MAX_FILE_BYTES and (suffix in (".py", ".md") or suffix in SHELL | OTHER_CODE):
+    if file.size > MAX_FILE_BYTES and (suffix in (".py", ".md") or suffix in SHELL | JAVASCRIPT | OTHER_CODE):
         return Unverifiable(file.path, "unparseable",
                             f"{file.relative} is larger than {MAX_FILE_BYTES} bytes")
     head = _head(file.path)
@@ -52,7 +54,9 @@ def extract_file(file: SkillFile, files: frozenset[str]) -> FileFacts | None:
         return extract_markdown(file.path, file.relative, file.path.read_bytes(), files)
     if suffix in SHELL or (not suffix and _shebang(head, (b"sh",))):
         return extract_shell(file.path, file.relative, file.path.read_bytes(), files)
-    if suffix in OTHER_CODE or (not suffix and _shebang(head, (b"node", b"ruby", b"perl"))):
+    if suffix in JAVASCRIPT or (not suffix and _shebang(head, (b"node",))):
+        return extract_javascript(file.path, file.relative, file.path.read_bytes(), files)
+    if suffix in OTHER_CODE or (not suffix and _shebang(head, (b"ruby", b"perl"))):
         return Unverifiable(file.path, "unsupported",
                             f"{file.relative} is in a language this version does not analyse")
     return None

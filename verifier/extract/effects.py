@@ -8,8 +8,7 @@ from typing import Callable
 from verifier.capability import ANY, Capability, Kind
 from verifier.catalog import SELF, Arg, Effect, Entry
 from verifier.extract import scopes
-from verifier.extract.shell import analyse_shell
-from verifier.extract.scripts import bundled_script
+from verifier.extract.shell import ShellAnalysis, analyse_shell, judge_argv
 from verifier.extract.values import (HOLE, UNKNOWN, Obj, Ref, Seq, Value, Values,
                                      is_decoded, text_of)
 
@@ -30,10 +29,22 @@ class Applied:
     capabilities: tuple[Capability, ...] = ()
     invokes: tuple[str, ...] = ()
     code: tuple[tuple[str, bool], ...] = ()
+    programs: tuple[str, ...] = ()
+    """For each capability, the command that exercises it (``rm``), or "" for the API itself."""
 
     def __add__(self, other: Applied) -> Applied:
         return Applied(self.capabilities + other.capabilities, self.invokes + other.invokes,
-                       self.code + other.code)
+                       self.code + other.code, self._programs() + other._programs())
+
+    def _programs(self) -> tuple[str, ...]:
+        if len(self.programs) == len(self.capabilities):
+            return self.programs
+        return ("",) * len(self.capabilities)
+
+    def vias(self, via: str) -> list[tuple[Capability, str]]:
+        """Each capability with its ``via``: the API, and the command it runs if any."""
+        return [(capability, f"{via} -> {program}" if program else via)
+                for capability, program in zip(self.capabilities, self._programs())]
 
 
 def argument(site: CallSite, arg: Arg, receiver: Value | None) -> Values | None:
@@ -117,18 +128,23 @@ def _argv(entry: Entry, effect: Effect, kind: Kind, site: CallSite, values: Valu
     applied = Applied()
     for value in values or (UNKNOWN,):
         text = text_of(value)
-        applied = applied + _run(scopes.argv_words(value) or (text.split() if text else None),
+        applied = applied + run_process(scopes.argv_words(value) or (text.split() if text else None),
                                  site)
     return applied
 
 
-def _run(words: list[str] | None, site: CallSite) -> Applied:
-    """A process start: an invocation of a bundled script, or proc.exec of its argv prefix."""
-    if words:
-        target = bundled_script(words, site.files, site.file)
-        if target is not None:
-            return Applied(invokes=(target,))
-    return Applied((Capability.of(Kind.PROC_EXEC, scopes.argv_prefix(words or [])),))
+def run_process(words: list[str] | None, site: CallSite) -> Applied:
+    """A process start from an argv list: judged by the shell catalog like the same command
+    (``["curl", url]`` connects to the URL's host; a bundled script is an invocation)."""
+    if not words or HOLE in words[0]:
+        return Applied((Capability.of(Kind.PROC_EXEC),))
+    return _from_shell(judge_argv(words, site.files, site.file))
+
+
+def _from_shell(analysis: ShellAnalysis) -> Applied:
+    return Applied(tuple(f.capability for f in analysis.found),
+                   tuple(target for target, _ in analysis.invokes),
+                   programs=tuple(f.via for f in analysis.found))
 
 
 def _command(entry: Entry, effect: Effect, kind: Kind, site: CallSite,
@@ -143,8 +159,7 @@ def _command(entry: Entry, effect: Effect, kind: Kind, site: CallSite,
         analysis = analyse_shell(text, site.files, site.file)
         if analysis.unparseable:
             applied = applied + Applied((Capability.of(Kind.CODE_DYNAMIC, "eval"),))
-        applied = applied + Applied(tuple(f.capability for f in analysis.found),
-                                    tuple(target for target, _ in analysis.invokes))
+        applied = applied + _from_shell(analysis)
     return applied
 
 

@@ -138,8 +138,8 @@ class Extractor(cst.CSTVisitor):
         location = self._location(node)
         if self.origin is not None:
             via = f"{self.origin.via} -> {via}"
-        for capability in applied.capabilities:
-            self.sink.evidence.add(Evidence(capability, location, via, self.function))
+        for capability, full_via in applied.vias(via):
+            self.sink.evidence.add(Evidence(capability, location, full_via, self.function))
         for target in applied.invokes:
             self.sink.invokes.add(Invocation(self.function, target, location.line))
         for text, decoded in applied.code:

@@ -70,7 +70,7 @@ def _apply(call: ForeignCall, target: Value, site: CallSite, evidence: set[Evide
         return
     applied = apply_entry(entry, site, None)
     via = f"{entry.api} (re-exported by {call.file})"
-    evidence.update(Evidence(c, call.location, via, call.function) for c in applied.capabilities)
+    evidence.update(Evidence(c, call.location, v, call.function) for c, v in applied.vias(via))
     invokes.update(Invocation(call.function, t, call.location.line) for t in applied.invokes)
     if applied.code:  # code run through a re-exported exec: not followed, so fail closed
         evidence.add(Evidence(Capability.of(Kind.CODE_DYNAMIC, "eval"), call.location, via,

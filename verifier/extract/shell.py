@@ -92,6 +92,13 @@ def analyse_shell(text: str, files: frozenset[str], current: str, depth: int = 0
     return ShellAnalysis(tuple(sorted(set(walker.found))), tuple(sorted(set(walker.invokes))))
 
 
+def judge_argv(words: list[str], files: frozenset[str], current: str) -> ShellAnalysis:
+    """A process started with an argv list (no shell): judged like the same shell command."""
+    walker = _Walker(files, current, 0)
+    walker.run(words, 1)
+    return ShellAnalysis(tuple(sorted(set(walker.found))), tuple(sorted(set(walker.invokes))))
+
+
 def _first_error_line(text: str) -> int:
     tree = _parser().parse(text.encode("utf-8", "surrogatepass"))
     stack = [tree.root_node]

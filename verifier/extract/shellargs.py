@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import tree_sitter
 
-from verifier.capability import ANY, Capability, Kind
+from verifier.capability import ANY, Capability
 from verifier.catalog import Effect, Entry
 from verifier.extract.scopes import url_scope
 from verifier.extract.values import HOLE, Const

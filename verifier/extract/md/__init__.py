@@ -17,7 +17,7 @@ from verifier.extract.facts import FileFacts, Invocation, Parsed, Unverifiable
 from verifier.extract.md.code import Sink, analyse_block, analyse_span
 from verifier.extract.md.patterns import knowledge
 from verifier.extract.md.risks import fetched_urls, find_risks
-from verifier.extract.md.units import Block, Text, Unit, body, units
+from verifier.extract.md.units import Block, Unit, body, units
 from verifier.extract.scripts import bundled_script
 
 __all__ = ["extract_markdown"]

@@ -1,0 +1,43 @@
+"""JavaScript and TypeScript extraction with tree-sitter: one parse per file, evidence for
+every catalog API it uses.
+
+A first walk binds names (imports, ``require``, destructuring, aliases, defaults); a second
+walk visits every call, member access and export, evaluates it with the constant folder and
+applies the catalog ``verifier/catalog/javascript.yaml`` (``verifier.extract.js``). A file
+that does not parse fails closed: it is unverifiable, not partly analysed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from verifier.catalog import load_catalog
+from verifier.extract.facts import FileFacts, Parsed, Unverifiable
+from verifier.extract.js.binder import TooDeep
+from verifier.extract.js.syntax import first_error_line, grammar_of, parser
+from verifier.extract.js.walker import Context, Sink, walk
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def extract_javascript(path: Path, relative: str, source: bytes,
+                       files: frozenset[str]) -> FileFacts:
+    """Evidence of one JavaScript/TypeScript file of a skill (``files``: its relative paths)."""
+    source = source.removeprefix(_BOM)
+    try:
+        source.decode("utf-8")
+    except UnicodeDecodeError:
+        return Unverifiable(path, "unparseable", f"{relative} is not UTF-8 text")
+    tree = parser(grammar_of(relative)).parse(source)
+    if tree.root_node.has_error:
+        line = first_error_line(tree.root_node)
+        return Unverifiable(path, "unparseable", f"{relative} does not parse: line {line}", line)
+    sink = Sink()
+    try:
+        walk(tree.root_node, Context(path, relative, files, load_catalog("javascript"), source),
+             sink)
+    except (TooDeep, RecursionError):
+        return Unverifiable(path, "unparseable", f"{relative} is nested too deeply to analyse")
+    return Parsed(path, tuple(sorted(sink.evidence)), tuple(sorted(sink.functions)),
+                  tuple(sorted(sink.calls)), tuple(sorted(sink.invokes)),
+                  imports=tuple(sorted(sink.imports)))
