@@ -5,7 +5,7 @@ same way, in the caller's scope."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import libcst as cst
@@ -19,31 +19,8 @@ from verifier.extract.evaluate import Evaluator, qualified
 from verifier.extract.facts import CallEdge, ForeignCall, Invocation
 from verifier.extract.scope import ModuleIndex, Scope
 from verifier.extract.values import Func, Method, Obj, Partial, Ref, Value, Values
+from verifier.extract.sink import MAX_CODE_DEPTH, Origin, Sink
 from verifier.model import Evidence, Location
-
-MAX_CODE_DEPTH = 4
-"""Code in strings inside code in strings...: deeper than this is reported as dynamic."""
-
-
-@dataclass
-class Sink:
-    """What one file's walk collects."""
-
-    evidence: set[Evidence] = field(default_factory=set)
-    functions: set[tuple[str, int]] = field(default_factory=set)
-    calls: set[CallEdge] = field(default_factory=set)
-    invokes: set[Invocation] = field(default_factory=set)
-    foreign: set[ForeignCall] = field(default_factory=set)
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where nested code (a string run by ``exec``) sits in the real file."""
-
-    location: Location
-    via: str
-    function: str
-
 
 @dataclass(frozen=True)
 class Context:

@@ -15,7 +15,8 @@ from verifier.catalog import load_catalog
 from verifier.extract.facts import FileFacts, Parsed, Unverifiable
 from verifier.extract.js.binder import TooDeep
 from verifier.extract.js.syntax import first_error_line, grammar_of, parser
-from verifier.extract.js.walker import Context, Sink, walk
+from verifier.extract.js.walker import Context, walk
+from verifier.extract.sink import Sink
 
 _BOM = b"\xef\xbb\xbf"
 

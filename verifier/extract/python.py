@@ -13,7 +13,8 @@ from pathlib import Path
 import libcst as cst
 
 from verifier.catalog import load_catalog
-from verifier.extract.extractor import Context, Sink, walk
+from verifier.extract.extractor import Context, walk
+from verifier.extract.sink import Sink
 from verifier.extract.facts import FileFacts, Parsed, Unverifiable
 
 def extract_python(path: Path, relative: str, source: bytes, files: frozenset[str]) -> FileFacts:

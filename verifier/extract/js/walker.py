@@ -4,7 +4,7 @@ or ``new Function`` is walked the same way, in the caller's scope, located at th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dataclass_field
+from dataclasses import dataclass
 from pathlib import Path
 
 from verifier.capability import Capability, Kind
@@ -21,31 +21,8 @@ from verifier.extract.js.syntax import Node, field, parser, text
 from verifier.extract.js.visitors import VISITORS
 from verifier.extract.values import (HOLE, Func, Method, Obj, Partial, Ref, Value,
                                      Values, one, text_of)
+from verifier.extract.sink import MAX_CODE_DEPTH, Origin, Sink
 from verifier.model import Evidence, Location
-
-MAX_CODE_DEPTH = 4
-"""Code in strings inside code in strings...: deeper than this is reported as dynamic."""
-
-
-@dataclass
-class Sink:
-    """What one file's walk collects."""
-
-    evidence: set[Evidence] = dataclass_field(default_factory=set)
-    functions: set[tuple[str, int]] = dataclass_field(default_factory=set)
-    calls: set[CallEdge] = dataclass_field(default_factory=set)
-    invokes: set[Invocation] = dataclass_field(default_factory=set)
-    imports: set[str] = dataclass_field(default_factory=set)
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where nested code (a string run by ``eval``) sits in the real file."""
-
-    location: Location
-    via: str
-    function: str
-
 
 @dataclass(frozen=True)
 class Context:
