@@ -3,63 +3,123 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from verifier import __version__
-from verifier.gate import USAGE
+from verifier.gate import OK, USAGE
 
 FORMATS = ("json", "text")
 SEVERITIES = ("info", "low", "medium", "high", "critical")
+DEFAULTS: dict[str, Any] = {"format": "text", "fail-on": "high", "strict-manifest": False,
+                            "policy": None, "context": None}
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     parser = argparse.ArgumentParser(
-        prog="skillbound", description="Verify AI-agent skills: what their code can do "
-        "against what their manifest claims.")
+        prog="skillbound", description="Verify AI-agent skills: what their code can do, what "
+        "their manifest claims, and whether they belong in a deployment context.")
     parser.add_argument("--version", action="version", version=f"skillbound {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
+    _check_parser(commands)
+    policy = commands.add_parser("policy", help="validate or explain a policy file")
+    actions = policy.add_subparsers(dest="action", required=True)
+    validate = actions.add_parser("validate", help="check a policy file (exit 2 when invalid)")
+    validate.add_argument("file", type=Path)
+    explain = actions.add_parser("explain", help="the effective rules of one context")
+    explain.add_argument("file", type=Path)
+    explain.add_argument("--context", required=True)
+    commands.add_parser("profiles", help="the built-in profiles and resources, with their rules")
+    return parser
+
+
+def _check_parser(commands: Any) -> None:
     check = commands.add_parser("check", help="verify skills and report findings",
-                                description="Verify every skill at or below PATH.")
+                                description="Verify every skill at or below PATH. Defaults "
+                                "come from skillbound.toml or [tool.skillbound] in "
+                                "pyproject.toml; flags override them.")
     check.add_argument("paths", nargs="+", type=Path, metavar="PATH",
                        help="a skill folder, a folder of skills, a repository, or a file")
-    check.add_argument("--format", choices=FORMATS, default="text",
-                       help="output format (default: text)")
+    check.add_argument("--format", choices=FORMATS, help="output format (default: text)")
     check.add_argument("-o", "--output", type=Path, help="write the report to this file")
-    check.add_argument("--fail-on", choices=SEVERITIES, default="high",
+    check.add_argument("--fail-on", choices=SEVERITIES,
                        help="exit 1 when a finding is at least this severe (default: high)")
-    check.add_argument("--strict-manifest", action="store_true",
+    check.add_argument("--strict-manifest", action="store_true", default=None,
                        help="reject frontmatter keys that no known dialect defines")
-    return parser
+    check.add_argument("--policy", help="a deployment-context policy file")
+    check.add_argument("--context", help="the context of the policy to check against")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit code (0 clean, 1 findings, 2 usage error)."""
+    from verifier.policy import PolicyError
     args = build_parser().parse_args(argv)
-    return check(args)
+    handler = {"check": check, "policy": policy, "profiles": profiles}[args.command]
+    try:
+        return handler(args)
+    except PolicyError as error:
+        print(f"skillbound: error: {error}", file=sys.stderr)
+        return USAGE
 
 
 def check(args: argparse.Namespace) -> int:
     """``skillbound check``: verify, render, and gate."""
+    from verifier.config import load_config, merge
     from verifier.discover import DiscoveryError
     from verifier.gate import exit_code
     from verifier.model import Severity
     from verifier.pipeline import Options, verify
     from verifier.report import render
 
+    flags = {"format": args.format, "fail-on": args.fail_on, "policy": args.policy,
+             "strict-manifest": args.strict_manifest, "context": args.context}
+    settings = merge(flags, load_config(Path(os.getcwd())), DEFAULTS)
+    options = Options(strict_manifest=bool(settings["strict-manifest"]),
+                      context=_context(settings["policy"], settings["context"]))
     try:
-        report = verify(args.paths, Options(strict_manifest=args.strict_manifest))
+        report = verify(args.paths, options)
     except DiscoveryError as error:
         print(f"skillbound: error: {error}", file=sys.stderr)
         return USAGE
-    output = render(report, args.format)
+    output = render(report, settings["format"])
     if args.output is not None:
         args.output.write_text(output, encoding="utf-8")
     else:
         sys.stdout.write(output)
-    return exit_code(report, Severity.parse(args.fail_on))
+    return exit_code(report, Severity.parse(settings["fail-on"]))
+
+
+def _context(policy_file: str | None, name: str | None) -> Any:
+    """The effective context to check against, or None; both settings or neither."""
+    from verifier.policy import PolicyError, context, load_policy
+    if policy_file is None and name is None:
+        return None
+    if policy_file is None or name is None:
+        raise PolicyError("--policy and --context go together: give both or neither")
+    return context(load_policy(Path(policy_file)), name)
+
+
+def policy(args: argparse.Namespace) -> int:
+    """``skillbound policy validate|explain``."""
+    from verifier.policy import context, load_policy
+    from verifier.report.policy import render_context, render_validated
+    loaded = load_policy(args.file)
+    if args.action == "validate":
+        sys.stdout.write(render_validated(args.file, loaded))
+    else:
+        sys.stdout.write(render_context(context(loaded, args.context)))
+    return OK
+
+
+def profiles(args: argparse.Namespace) -> int:
+    """``skillbound profiles``: the built-in profiles and resource classes."""
+    from verifier.report.policy import render_builtins
+    sys.stdout.write(render_builtins())
+    return OK
 
 
 def run() -> None:

@@ -77,6 +77,24 @@ _RULES = (
          "it to a shell, decode and run it, run what is inside a password-protected archive, "
          "turn off a safety check, or hide what it does from the user. Such instructions are "
          "how skills without any script deliver malware."),
+    Rule("SB301", "denied in this context", Severity.HIGH,
+         "{capability} is denied in context {context}: {rule}",
+         "Legitimate but misplaced: the skill may be honest, but the deployment context does "
+         "not allow this capability. Run it elsewhere, narrow the skill, or add a reviewed "
+         "exception with an expiry date."),
+    Rule("SB302", "needs confirmation in this context", Severity.MEDIUM,
+         "{capability} needs a human's confirmation in context {context}: {rule}",
+         "The context asks before this capability is used. A capability whose scope is unknown "
+         "may reach what a deny rule names, so it needs confirmation too."),
+    Rule("SB303", "denied combination", Severity.HIGH,
+         "{members} together are denied in context {context} ({where}): {reason}",
+         "Some capabilities are acceptable alone and dangerous together, such as a secret and "
+         "an outbound connection. Split the skill or narrow one side."),
+    Rule("SB304", "exception expired", Severity.MEDIUM,
+         "the exception for {capability} in context {context} ({where}) expired on {expires}; "
+         "it no longer applies",
+         "Exceptions carry an expiry date so that they are reviewed again. Renew it after "
+         "review, or remove the capability."),
     Rule("SB901", "analysis error", Severity.HIGH,
          "analysis of this skill failed: {detail}",
          "skillbound could not finish analysing the skill and fails closed. Please report "
@@ -89,12 +107,13 @@ RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
 def make(code: str, location: Location | None = None, *, capability: Capability | None = None,
          severity: Severity | None = None, witness: tuple[str, ...] = (),
          **fields: Any) -> Finding:
-    """Build a finding of ``code``; ``fields`` fill the rule's message template."""
+    """Build a finding of ``code``; ``fields`` fill the rule's message template, and a
+    ``rule`` field (the policy rule that decided) is kept on the finding too."""
     rule = RULES[code]
     values = {"capability": capability, **fields}
     return Finding(code=code, severity=rule.severity if severity is None else severity,
                    message=rule.message.format(**values), location=location,
-                   capability=capability, witness=witness)
+                   capability=capability, witness=witness, rule=str(fields.get("rule", "")))
 
 
 def order(finding: Finding) -> tuple[object, ...]:

@@ -82,6 +82,8 @@ class Finding:
     location: Location | None = None
     capability: Capability | None = None
     witness: tuple[str, ...] = ()
+    rule: str = ""
+    """For policy findings: the rule that decided and where it is written."""
 
 
 @dataclass(frozen=True)

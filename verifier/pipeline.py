@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from verifier import findings
@@ -16,14 +17,18 @@ from verifier.extract.archives import is_archive, opaque_archives
 from verifier.extract.link import link
 from verifier.graph import CapabilityGraph
 from verifier.manifest import load_manifest
-from verifier.model import Claim, Evidence, Finding, Location, Severity, Verdict
+from verifier.model import Claim, Evidence, Finding, Location, Manifest, Severity, Verdict
+from verifier.policy import Context, apply_policy
 
 
 @dataclass(frozen=True)
 class Options:
-    """What the user chose for a run."""
+    """What the user chose for a run: manifest strictness, and the deployment context to
+    check against (with the date that decides whether exceptions have expired)."""
 
     strict_manifest: bool = False
+    context: Context | None = None
+    today: date = field(default_factory=date.today)
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,8 @@ class Report:
 
 def verify(paths: Iterable[Path], options: Options = Options()) -> Report:
     """Discover the skills under ``paths`` and verify each one."""
-    return Report(tuple(verify_skill(skill, options) for skill in discover(paths)))
+    skills = tuple(verify_skill(skill, options) for skill in discover(paths))
+    return Report(skills, options.context.name if options.context else None)
 
 
 def verify_skill(skill: SkillFolder, options: Options = Options()) -> SkillReport:
@@ -73,12 +79,22 @@ def verify_skill(skill: SkillFolder, options: Options = Options()) -> SkillRepor
 def _verify(skill: SkillFolder, options: Options) -> SkillReport:
     manifest = load_manifest(skill.root, skill.manifest, strict=options.strict_manifest)
     graph = CapabilityGraph.build(skill.root, manifest, extract_skill(skill))
-    found = tuple(sorted(set(manifest.findings) | set(compare(graph, manifest)),
+    found = tuple(sorted(set(manifest.findings) | set(compare(graph, manifest)) |
+                         set(_policy_findings(skill, manifest, graph, options)),
                          key=findings.order))
     capabilities = tuple(CapabilityReport(c, declared(manifest, c, evidence), evidence)
                          for c, evidence in graph.capabilities().items())
     return SkillReport(skill.root, manifest.name, verdict_of(found), manifest.claims,
                        capabilities, found)
+
+
+def _policy_findings(skill: SkillFolder, manifest: Manifest, graph: CapabilityGraph,
+                     options: Options) -> tuple[Finding, ...]:
+    if options.context is None:
+        return ()
+    name = manifest.name or skill.root.name
+    return apply_policy(name, manifest.claims, graph.capabilities(), options.context,
+                        options.today)
 
 
 def extract_skill(skill: SkillFolder) -> list[tuple[str, FileFacts]]:

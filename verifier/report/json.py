@@ -59,7 +59,7 @@ def _evidence(evidence: Evidence) -> dict[str, Any]:
 
 
 def _finding(finding: Finding) -> dict[str, Any]:
-    return {
+    data = {
         "code": finding.code,
         "severity": str(finding.severity),
         "message": finding.message,
@@ -67,6 +67,9 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "location": _location(finding.location) if finding.location else None,
         "witness": list(finding.witness),
     }
+    if finding.rule:
+        data["rule"] = finding.rule
+    return data
 
 
 def _location(location: Location) -> dict[str, Any]:

@@ -16,6 +16,8 @@ ARROW = " -> "
 def render(report: Report) -> str:
     """The whole report as text."""
     blocks = [_skill(skill) for skill in report.skills]
+    if report.context is not None:
+        blocks.insert(0, f"context: {report.context}\n")
     counts = summary(report)
     noun = "skill" if counts["skills"] == 1 else "skills"
     tail = (f"{counts['skills']} {noun}: {counts['pass']} pass, {counts['warn']} warn, "
