@@ -84,11 +84,6 @@ def load_policy(path: Path) -> Policy:
     return policy
 
 
-def builtin_policy() -> Policy:
-    """A policy holding only the built-in profiles (for ``skillbound profiles``)."""
-    return Policy(None, dict(builtin_profiles()), {}, {}, [])
-
-
 def _policy(document: Document) -> Policy:
     value = document.value
     if not isinstance(value, dict):
