@@ -91,6 +91,10 @@ BAD = [
     ("version: 1\nexceptions:\n  - context: nowhere\n    skill: s\n    allow: [fs.read]\n"
      "    reason: r\n    expires: 2030-01-01\n", ":3: exceptions.0.context: unknown context"),
     ("version: [1\n", "not a valid policy"),
+    ("version: 1\nprofiles:\n  unused:\n    deny: [\"fs.raed\"]\ncontexts:\n  a:\n"
+     "    profile: baseline\n", ":4: profiles.unused.deny.0: expected a capability"),
+    ("version: 1\nresources:\n  r: [\"net.connect(\"]\ncontexts:\n  a:\n    profile: baseline\n",
+     ":3: resources.r.0: expected a capability"),
 ]
 
 

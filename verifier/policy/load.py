@@ -113,8 +113,14 @@ def _explained(error: jsonschema.ValidationError) -> tuple[KeyPath, str]:
 
 def _validate(policy: Policy) -> None:
     """Every name resolves, every rule parses, no profile extends itself."""
-    for name in policy.profiles:
+    for name in policy.resources:
+        expand(policy, name, ("resources", name))
+    for name, body in policy.profiles.items():
         _chain(policy, name, ("profiles", name))
+        for kind in RULE_LISTS:
+            _rules(policy, ("profiles", name, kind), body.get(kind, []))
+        for index, combination in enumerate(body.get("combinations", [])):
+            _combination(policy, ("profiles", name, "combinations", index), combination)
     for name in policy.contexts:
         context(policy, name)
     for index, _ in enumerate(policy.exceptions):
