@@ -15,8 +15,8 @@ from verifier.catalog import Catalog
 from verifier.extract.fold import FOLDERS, PATH
 from verifier.extract.scope import Binding, Expr, Scope
 from verifier.extract.values import (HOLE, MAX_ALTERNATIVES, UNKNOWN, Const, Func, Method, Obj,
-                                     Partial, Ref, Seq, Value, Values, merge, one, text_of,
-                                     text_or_hole)
+                                     Partial, Ref, Seq, Value, Values, merge, one, qualified,
+                                     text_of, text_or_hole)
 
 _NAMED_CONSTANTS: dict[str, Value] = {"True": Const(True), "False": Const(False),
                                       "None": Const(None)}
@@ -118,20 +118,6 @@ class Evaluator:
             if name_text and HOLE not in name_text:
                 return self.attribute(args[0][0], name_text) if len(args[0]) == 1 else UNKNOWN
         return UNKNOWN
-
-
-def qualified(value: Value) -> str | None:
-    """The catalog name of a callable value: ``os.system``, ``requests.Session.get``."""
-    if isinstance(value, Ref):
-        return value.name
-    if isinstance(value, Method):
-        receiver = value.receiver
-        if isinstance(receiver, Obj):
-            return f"{receiver.type}.{value.name}"
-        if isinstance(receiver, Const):
-            kind = "bytes" if isinstance(receiver.value, bytes) else "str"
-            return f"{kind}.{value.name}"
-    return None
 
 
 def _item(value: Value, index: int) -> Value:

@@ -15,7 +15,8 @@ from verifier.capability import Capability, Kind
 from verifier.catalog import Catalog, Entry
 from verifier.extract.binder import Binder, dotted_name
 from verifier.extract.effects import Applied, CallSite, apply_entry
-from verifier.extract.evaluate import Evaluator, qualified
+from verifier.extract.evaluate import Evaluator
+from verifier.extract.values import qualified
 from verifier.extract.facts import CallEdge, ForeignCall, Invocation
 from verifier.extract.scope import ModuleIndex, Scope
 from verifier.extract.values import Func, Method, Obj, Partial, Ref, Value, Values

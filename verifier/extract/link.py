@@ -13,7 +13,7 @@ from dataclasses import replace
 from verifier.capability import Capability, Kind
 from verifier.catalog import load_catalog
 from verifier.extract.effects import CallSite, apply_entry
-from verifier.extract.evaluate import qualified
+from verifier.extract.values import qualified
 from verifier.extract.facts import FileFacts, ForeignCall, Invocation, Parsed
 from verifier.extract.values import Func, Partial, Ref, Value, Values
 from verifier.model import Evidence

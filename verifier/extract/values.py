@@ -119,3 +119,20 @@ def text_or_hole(value: Value) -> str:
 def is_decoded(value: Value) -> bool:
     """True when the value came out of a decoder (base64, hex, zlib...)."""
     return isinstance(value, Const) and value.decoded
+
+
+def qualified(value: Value, sequence: str | None = None) -> str | None:
+    """The catalog or folder name of a callable value: ``os.system``,
+    ``requests.Session.get``, ``str.join``; methods of a known sequence are ``<sequence>.x``."""
+    if isinstance(value, Ref):
+        return value.name
+    if not isinstance(value, Method):
+        return None
+    receiver = value.receiver
+    if isinstance(receiver, Obj):
+        return f"{receiver.type}.{value.name}"
+    if isinstance(receiver, Seq) and sequence is not None:
+        return f"{sequence}.{value.name}"
+    if isinstance(receiver, Const) and isinstance(receiver.value, (str, bytes)):
+        return f"{'bytes' if isinstance(receiver.value, bytes) else 'str'}.{value.name}"
+    return None

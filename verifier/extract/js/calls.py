@@ -6,7 +6,8 @@ from __future__ import annotations
 from itertools import product
 from typing import Iterable
 
-from verifier.extract.values import (MAX_ALTERNATIVES, UNKNOWN, Const, Func, Method, Obj, Ref,
+from verifier.extract.values import qualified as shared_qualified
+from verifier.extract.values import (MAX_ALTERNATIVES, UNKNOWN, Func, Method, Obj, Ref,
                                      Seq, Value, Values, one, text_of)
 
 OBJECT = "Object"
@@ -53,18 +54,8 @@ def function_of(value: Value, methods: tuple[str, ...]) -> Value | None:
 
 
 def qualified(value: Value) -> str | None:
-    """The catalog or folder name of a callable value: ``fs.readFileSync``, ``str.split``."""
-    if isinstance(value, Ref):
-        return value.name
-    if isinstance(value, Method):
-        receiver = value.receiver
-        if isinstance(receiver, Obj):
-            return f"{receiver.type}.{value.name}"
-        if isinstance(receiver, Seq):
-            return f"Array.{value.name}"
-        if isinstance(receiver, Const) and isinstance(receiver.value, (str, bytes)):
-            return f"{'bytes' if isinstance(receiver.value, bytes) else 'str'}.{value.name}"
-    return None
+    """The catalog or folder name of a callable value: ``fs.readFileSync``, ``Array.join``."""
+    return shared_qualified(value, "Array")
 
 
 def combinations(groups: list[Values]) -> Iterable[tuple[Value, ...]]:
