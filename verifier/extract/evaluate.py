@@ -14,9 +14,9 @@ import libcst as cst
 from verifier.catalog import Catalog
 from verifier.extract.fold import FOLDERS, PATH
 from verifier.extract.scope import Binding, Expr, Scope
-from verifier.extract.values import (HOLE, MAX_ALTERNATIVES, UNKNOWN, Const, Func, Method, Obj,
-                                     Partial, Ref, Seq, Value, Values, merge, one, qualified,
-                                     text_of, text_or_hole)
+from verifier.extract.values import (HOLE, MAX_ALTERNATIVES, UNKNOWN, Const, Func, Memo,
+                                     Method, Obj, Partial, Ref, Seq, Value, Values, merge, one,
+                                     qualified, text_of, text_or_hole)
 
 _NAMED_CONSTANTS: dict[str, Value] = {"True": Const(True), "False": Const(False),
                                       "None": Const(None)}
@@ -31,8 +31,7 @@ class Evaluator:
         self.file = file_scope_path
         self.file_value = Const(f"${{SKILL_DIR}}/{file_scope_path}")
         self.functions = functions or {}
-        self._memo: dict[tuple[int, str], Values] = {}
-        self._busy: set[tuple[int, str]] = set()
+        self._memo = Memo()
 
     def evaluate(self, node: cst.BaseExpression, scope: Scope) -> Values:
         """The alternatives an expression may take."""
@@ -48,28 +47,16 @@ class Evaluator:
         bindings = scope.find(name)
         if bindings is None:
             return one(UNKNOWN)
-        key = (id(bindings), name)
-        if key in self._busy:
-            return one(UNKNOWN)  # a cycle such as x = x + "a": widen
-        if key not in self._memo:
-            self._busy.add(key)
-            self._memo[key] = merge(*(self._binding(b) for b in bindings))
-            self._busy.discard(key)
-        return self._memo[key]
+        return self._memo.get((id(bindings), name),
+                              lambda: merge(*(self._binding(b) for b in bindings)))
 
     def returned(self, function: str) -> Values:
         """What a function of this file may return (its parameters are unknown)."""
         scope = self.functions.get(function)
         if scope is None or not scope.returns:
             return one(UNKNOWN)
-        key = (id(scope), "<return>")
-        if key in self._busy:
-            return one(UNKNOWN)  # recursion: widen
-        if key not in self._memo:
-            self._busy.add(key)
-            self._memo[key] = merge(*(self._binding(b) for b in scope.returns))
-            self._busy.discard(key)
-        return self._memo[key]
+        return self._memo.get((id(scope), "<return>"),
+                              lambda: merge(*(self._binding(b) for b in scope.returns)))
 
     def _binding(self, binding: Binding) -> Values:
         if not isinstance(binding, Expr):

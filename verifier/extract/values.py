@@ -7,7 +7,8 @@ values). Text that is only partly known keeps ``HOLE`` where the unknown part wa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from typing import Union
 
 HOLE = "\ue000"
@@ -136,3 +137,24 @@ def qualified(value: Value, sequence: str | None = None) -> str | None:
     if isinstance(receiver, Const) and isinstance(receiver.value, (str, bytes)):
         return f"{'bytes' if isinstance(receiver.value, bytes) else 'str'}.{value.name}"
     return None
+
+
+@dataclass
+class Memo:
+    """Memoised evaluation with a cycle guard: a value that depends on itself (``x = x + "a"``,
+    a recursive function) widens to UNKNOWN instead of recursing forever."""
+
+    _values: dict[Hashable, Values] = field(default_factory=dict)
+    _busy: set[Hashable] = field(default_factory=set)
+
+    def get(self, key: Hashable, compute: Callable[[], Values]) -> Values:
+        """The memoised value of ``key``, computing it once."""
+        if key in self._busy:
+            return (UNKNOWN,)
+        if key not in self._values:
+            self._busy.add(key)
+            try:
+                self._values[key] = compute()
+            finally:
+                self._busy.discard(key)
+        return self._values[key]

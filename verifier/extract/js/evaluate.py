@@ -14,8 +14,8 @@ from verifier.extract.js.expressions import HANDLERS
 from verifier.extract.js.fold import FOLDERS
 from verifier.extract.js.scope import GLOBAL_OBJECTS, Binding, Expr, Modules, Scope, Step, member
 from verifier.extract.js.syntax import TYPE_WRAPPERS, Node, field, inner
-from verifier.extract.values import (HOLE, UNKNOWN, Const, Func, Method, Obj, Partial, Ref, Seq,
-                                     Value, Values, merge, one, text_of)
+from verifier.extract.values import (HOLE, UNKNOWN, Const, Func, Memo, Method, Obj, Partial,
+                                     Ref, Seq, Value, Values, merge, one, text_of)
 
 BUILTIN_GLOBALS = frozenset({"require", "import", "process", "Buffer", "String", "Array",
                              "module", "exports", "Function", *GLOBAL_OBJECTS, *(
@@ -38,8 +38,7 @@ class Evaluator:
             "import.meta.url": Const(f"file://${{SKILL_DIR}}/{modules.file}"),
             "process.env.HOME": Const("~")}
         self.globals = BUILTIN_GLOBALS | {api.split(".")[0] for api in catalog.entries}
-        self._memo: dict[tuple[int, str], Values] = {}
-        self._busy: set[tuple[int, str]] = set()
+        self._memo = Memo()
 
     def evaluate(self, node: Node, scope: Scope) -> Values:
         """The alternatives an expression may take."""
@@ -63,13 +62,7 @@ class Evaluator:
         return Ref(name) if name in self.globals else UNKNOWN
 
     def _cached(self, key: tuple[int, str], bindings: list[Binding]) -> Values:
-        if key in self._busy:
-            return one(UNKNOWN)  # a cycle such as x = x + "a": widen
-        if key not in self._memo:
-            self._busy.add(key)
-            self._memo[key] = merge(*(self._binding(b) for b in bindings))
-            self._busy.discard(key)
-        return self._memo[key]
+        return self._memo.get(key, lambda: merge(*(self._binding(b) for b in bindings)))
 
     def returned(self, function: str) -> Values:
         """What a function of this file may return (its parameters are unknown)."""
