@@ -78,6 +78,8 @@ CASES = [
     ("import os\nhandlers = {'run': os.system}", {"proc.exec(*)"}),
     ("import os\ndef pick():\n    return os.system", {"proc.exec(*)"}),
     ("import os\nregister(os.system)", {"proc.exec(*)"}),
+    ("import pickle\nloaders = [pickle.loads]", {"code.dynamic(pickle)"}),
+    ("handlers = {'calc': eval}", {"code.dynamic(eval)"}),
     ("import os\nf = lambda c: os.system(c)", {"proc.exec(*)"}),
     ("import subprocess\nclass Runner:\n    def go(self):\n        subprocess.run(['make'])",
      {"proc.exec(make)"}),

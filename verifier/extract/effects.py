@@ -208,3 +208,15 @@ _SPECIAL: dict[str, Callable[[Entry, Effect, Kind, CallSite, Values], Applied]] 
     "attribute": _attribute,
 }
 
+
+
+def escaped(entry: Entry) -> Applied:
+    """What a dangerous callable can do once it is passed on as a value: every capability of
+    its entry, with the scope unknown (a dynamic-code mechanism keeps its name)."""
+    return Applied(tuple(Capability.of(e.kind, _mechanism(e)) for e in entry.effects))
+
+
+def _mechanism(effect: Effect) -> str:
+    if effect.kind != Kind.CODE_DYNAMIC:
+        return ANY
+    return "eval" if effect.scope == "code" else effect.fixed

@@ -14,7 +14,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from verifier.capability import Capability, Kind
 from verifier.catalog import Catalog, Entry
 from verifier.extract.binder import Binder, dotted_name
-from verifier.extract.effects import Applied, CallSite, apply_entry
+from verifier.extract.effects import Applied, CallSite, apply_entry, escaped
 from verifier.extract.evaluate import Evaluator
 from verifier.extract.values import qualified
 from verifier.extract.facts import CallEdge, ForeignCall, Invocation
@@ -200,8 +200,7 @@ class Extractor(cst.CSTVisitor):
             target = value.target if isinstance(value, Partial) else value
             entry, _ = self._entry(target) if isinstance(target, (Ref, Method)) else (None, None)
             if entry is not None and entry.trigger == "call" and entry.effects:
-                escaped = [Capability.of(e.kind) for e in entry.effects]
-                self._record(node, Applied(tuple(escaped)), f"{entry.api} (passed as a value)")
+                self._record(node, escaped(entry), f"{entry.api} (passed as a value)")
 
     def visit_Return(self, node: cst.Return) -> None:
         if node.value is not None:

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from verifier.capability import Capability
 from verifier.catalog import Entry
-from verifier.extract.effects import Applied
+from verifier.extract.effects import escaped
 from verifier.extract.js.apply import apply
 from verifier.extract.js.binder import property_key, string_text
 from verifier.extract.js.scope import member as member_of
@@ -159,8 +158,7 @@ def _exported(w: Walker, specifier: Node, module: Value | None) -> None:
         return
     entry, _ = w.entry(member_of(module, string_text(name)))
     if entry is not None and entry.trigger == "call" and entry.effects:
-        escaped = tuple(Capability.of(e.kind) for e in entry.effects)
-        w.record(specifier, [(Applied(escaped), f"{entry.api} (re-exported)")])
+        w.record(specifier, [(escaped(entry), f"{entry.api} (re-exported)")])
 
 
 def import_(w: Walker, node: Node) -> None:

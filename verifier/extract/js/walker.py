@@ -9,7 +9,7 @@ from pathlib import Path
 
 from verifier.capability import Capability, Kind
 from verifier.catalog import Catalog, Entry
-from verifier.extract.effects import Applied, CallSite
+from verifier.extract.effects import CallSite, escaped
 from verifier.extract.facts import CallEdge, Invocation
 from verifier.extract.js.apply import Outcome, apply, call_site
 from verifier.extract.js.binder import Binder, TooDeep
@@ -215,5 +215,4 @@ class Walker:
             target = value.target if isinstance(value, Partial) else value
             entry, _ = self.entry(target) if isinstance(target, (Ref, Method)) else (None, None)
             if entry is not None and entry.trigger == "call" and entry.effects:
-                escaped = tuple(Capability.of(e.kind) for e in entry.effects)
-                self.record(node, [(Applied(escaped), f"{entry.api} (passed as a value)")])
+                self.record(node, [(escaped(entry), f"{entry.api} (passed as a value)")])
