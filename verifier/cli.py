@@ -12,7 +12,7 @@ from typing import Any
 from verifier import __version__
 from verifier.gate import OK, USAGE
 
-FORMATS = ("json", "text")
+FORMATS = ("github", "json", "markdown", "sarif", "text")
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 DEFAULTS: dict[str, Any] = {"format": "text", "fail-on": "high", "strict-manifest": False,
                             "policy": None, "context": None}

@@ -14,7 +14,7 @@ from verifier.policy.model import PolicyError
 KEYS: dict[str, tuple[type, tuple[str, ...]]] = {
     "policy": (str, ()), "context": (str, ()),
     "fail-on": (str, ("info", "low", "medium", "high", "critical")),
-    "format": (str, ("json", "text")), "strict-manifest": (bool, ()),
+    "format": (str, ("github", "json", "markdown", "sarif", "text")), "strict-manifest": (bool, ()),
 }
 """Each key: its type and, for strings, the values allowed (empty: any)."""
 

@@ -5,7 +5,10 @@ Every finding is made here, so text output, JSON, SARIF rules and the docs read 
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from verifier.capability import Capability
@@ -114,6 +117,21 @@ def make(code: str, location: Location | None = None, *, capability: Capability 
     return Finding(code=code, severity=rule.severity if severity is None else severity,
                    message=rule.message.format(**values), location=location,
                    capability=capability, witness=witness, rule=str(fields.get("rule", "")))
+
+
+def fingerprint(root: Path, finding: Finding) -> str:
+    """A line-independent identity: the same finding keeps it when lines move (baselines, SARIF)."""
+    where = ""
+    if finding.location is not None:
+        try:
+            where = finding.location.path.relative_to(root).as_posix()
+        except ValueError:
+            where = finding.location.path.name
+    # The message tells apart findings on one capability (an SB204 per sink) and findings
+    # without one (SB205 quotes its text); its numbers go, as they may be line numbers.
+    message = re.sub(r"\d+", "#", finding.message)
+    parts = (finding.code, root.name, where, str(finding.capability or ""), message)
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
 def order(finding: Finding) -> tuple[object, ...]:
