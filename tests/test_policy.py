@@ -162,3 +162,12 @@ def test_pyproject_table_and_unknown_config_keys(tmp_path: Path) -> None:
     run = skillbound("check", CORPUS / "weather-brief", cwd=tmp_path)
     assert run.code == 2
     assert "pyproject.toml: tool.skillbound.fail_on: unknown key" in run.stderr
+
+
+def test_config_is_found_from_the_current_directory_upward(tmp_path: Path) -> None:
+    (tmp_path / "skillbound.toml").write_text('format = "json"\nfail-on = "critical"\n')
+    deeper = tmp_path / "a" / "b"
+    deeper.mkdir(parents=True)
+    run = skillbound("check", CORPUS / "weather-brief", cwd=deeper)
+    assert run.code == 0
+    assert run.json()["skills"][0]["verdict"] == "fail"

@@ -1,4 +1,5 @@
-"""Defaults from ``skillbound.toml`` or ``[tool.skillbound]`` in ``pyproject.toml``.
+"""Defaults from ``skillbound.toml`` or ``[tool.skillbound]`` in ``pyproject.toml``, found from
+the current directory upward.
 
 Flags override the file; unknown keys and wrong types are errors (exit 2), never ignored.
 """
@@ -20,13 +21,15 @@ KEYS: dict[str, tuple[type, tuple[str, ...]]] = {
 
 
 def load_config(folder: Path) -> dict[str, Any]:
-    """The settings of ``skillbound.toml`` (first) or ``pyproject.toml`` in ``folder``."""
-    for name, table in (("skillbound.toml", ()), ("pyproject.toml", ("tool", "skillbound"))):
-        path = folder / name
-        if path.is_file():
-            settings = _table(path, table)
-            if settings is not None:
-                return _checked(path, table, settings)
+    """The settings of the nearest ``skillbound.toml`` or ``pyproject.toml`` with a
+    ``[tool.skillbound]`` table, looking in ``folder`` and then upward."""
+    for directory in (folder, *folder.parents):
+        for name, table in (("skillbound.toml", ()), ("pyproject.toml", ("tool", "skillbound"))):
+            path = directory / name
+            if path.is_file():
+                settings = _table(path, table)
+                if settings is not None:
+                    return _checked(path, table, settings)
     return {}
 
 
