@@ -34,6 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("file", type=Path)
     explain.add_argument("--context", required=True)
     commands.add_parser("profiles", help="the built-in profiles and resources, with their rules")
+    init = commands.add_parser("init", help="write the least-privilege capabilities: block",
+                               description="Write into each skill's frontmatter the "
+                               "capabilities its code needs, replacing any native "
+                               "capabilities: block and changing nothing else.")
+    init.add_argument("paths", nargs="+", type=Path, metavar="SKILL")
+    init.add_argument("--dry-run", action="store_true", help="print the diff, write nothing")
     return parser
 
 
@@ -58,7 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit code (0 clean, 1 findings, 2 usage error)."""
     from verifier.policy import PolicyError
     args = build_parser().parse_args(argv)
-    handler = {"check": check, "policy": policy, "profiles": profiles}[args.command]
+    handler = {"check": check, "policy": policy, "profiles": profiles,
+               "init": init}[args.command]
     try:
         return handler(args)
     except PolicyError as error:
@@ -120,6 +127,41 @@ def profiles(args: argparse.Namespace) -> int:
     from verifier.report.policy import render_builtins
     sys.stdout.write(render_builtins())
     return OK
+
+
+def init(args: argparse.Namespace) -> int:
+    """``skillbound init``: write (or with --dry-run, show) each skill's capabilities block."""
+    import difflib
+
+    from verifier.discover import DiscoveryError, discover
+    from verifier.gate import FINDINGS
+    from verifier.init import edit
+    from verifier.pipeline import verify_skill
+    try:
+        skills = discover(args.paths)
+    except DiscoveryError as error:
+        print(f"skillbound: error: {error}", file=sys.stderr)
+        return USAGE
+    failed = False
+    for skill in skills:
+        if skill.manifest is None:
+            print(f"skillbound: {skill.root}: no SKILL.md", file=sys.stderr)
+            failed = True
+            continue
+        text = skill.manifest.read_text("utf-8")
+        change = edit(text, verify_skill(skill))
+        if change.problem:
+            print(f"skillbound: {skill.manifest}: {change.problem}", file=sys.stderr)
+            failed = True
+        elif args.dry_run:
+            name = str(skill.manifest)
+            sys.stdout.writelines(difflib.unified_diff(
+                text.splitlines(keepends=True), change.after.splitlines(keepends=True),
+                name, name))
+        elif change.after != text:
+            skill.manifest.write_text(change.after, "utf-8")
+            print(f"wrote {skill.manifest}")
+    return FINDINGS if failed else OK
 
 
 def run() -> None:
