@@ -34,6 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("file", type=Path)
     explain.add_argument("--context", required=True)
     commands.add_parser("profiles", help="the built-in profiles and resources, with their rules")
+    explain = commands.add_parser("explain", help="a skill's capability graph and witness paths")
+    explain.add_argument("skill", type=Path, metavar="SKILL")
+    explain.add_argument("capability", nargs="?", metavar="CAPABILITY",
+                         help="only capabilities this one covers, e.g. net.connect")
+    explain.add_argument("--graph", choices=("dot", "graphml", "json"),
+                         help="export the whole graph instead")
     init = commands.add_parser("init", help="write the least-privilege capabilities: block",
                                description="Write into each skill's frontmatter the "
                                "capabilities its code needs, replacing any native "
@@ -65,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from verifier.policy import PolicyError
     args = build_parser().parse_args(argv)
     handler = {"check": check, "policy": policy, "profiles": profiles,
-               "init": init}[args.command]
+               "init": init, "explain": explain}[args.command]
     try:
         return handler(args)
     except PolicyError as error:
@@ -126,6 +132,25 @@ def profiles(args: argparse.Namespace) -> int:
     """``skillbound profiles``: the built-in profiles and resource classes."""
     from verifier.report.policy import render_builtins
     sys.stdout.write(render_builtins())
+    return OK
+
+
+def explain(args: argparse.Namespace) -> int:
+    """``skillbound explain``: witness paths in the terminal, or the graph exported."""
+    from verifier.capability import Capability, CapabilityError
+    from verifier.discover import DiscoveryError, discover
+    from verifier.pipeline import skill_graph
+    from verifier.report.graph import EXPORTS, explain as explain_graph
+    try:
+        wanted = Capability.parse(args.capability) if args.capability else None
+        skills = [s for s in discover([args.skill]) if s.manifest is not None]
+    except (CapabilityError, DiscoveryError) as error:
+        print(f"skillbound: error: {error}", file=sys.stderr)
+        return USAGE
+    for skill in skills:
+        _, graph = skill_graph(skill)
+        sys.stdout.write(EXPORTS[args.graph](graph) if args.graph else
+                         explain_graph(graph, wanted))
     return OK
 
 

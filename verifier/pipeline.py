@@ -76,9 +76,15 @@ def verify_skill(skill: SkillFolder, options: Options = Options()) -> SkillRepor
         return SkillReport(skill.root, None, Verdict.ERROR, (), (), (finding,))
 
 
-def _verify(skill: SkillFolder, options: Options) -> SkillReport:
+def skill_graph(skill: SkillFolder, options: Options = Options()
+                ) -> tuple[Manifest, CapabilityGraph]:
+    """The manifest and the capability graph of one skill."""
     manifest = load_manifest(skill.root, skill.manifest, strict=options.strict_manifest)
-    graph = CapabilityGraph.build(skill.root, manifest, extract_skill(skill))
+    return manifest, CapabilityGraph.build(skill.root, manifest, extract_skill(skill))
+
+
+def _verify(skill: SkillFolder, options: Options) -> SkillReport:
+    manifest, graph = skill_graph(skill, options)
     found = tuple(sorted(set(manifest.findings) | set(compare(graph, manifest)) |
                          set(_policy_findings(skill, manifest, graph, options)),
                          key=findings.order))

@@ -1,0 +1,68 @@
+"""The capability graph for people (``explain``) and for tools (dot, GraphML, JSON)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import networkx as nx
+
+from verifier.capability import Capability
+from verifier.graph import CapabilityGraph, Node
+from verifier.paths import display_path
+
+
+def explain(graph: CapabilityGraph, wanted: Capability | None) -> str:
+    """Each capability (or those ``wanted`` covers) with every place and its witness path."""
+    lines = [f"{display_path(graph.root)}:"]
+    for capability, evidence in graph.capabilities().items():
+        if wanted is not None and not wanted.covers(capability):
+            continue
+        lines.append(f"  {capability}")
+        for item in evidence:
+            lines.append(f"    {display_path(item.location.path)}:{item.location.line} "
+                         f"via {item.via}")
+            lines.append(f"      witness: {' -> '.join(graph.witness(item))}")
+    return "\n".join(lines) + "\n"
+
+
+def _named(graph: CapabilityGraph) -> nx.MultiDiGraph[str]:
+    """A copy whose node ids are strings (``file:scripts/x.py``) with a ``kind`` attribute."""
+    named: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    for node in sorted(graph.graph.nodes):
+        named.add_node(_id(node), kind=node[0])
+    for source, target, key in sorted(graph.graph.edges(keys=True), key=repr):
+        named.add_edge(_id(source), _id(target), key=str(key), relation=str(key))
+    return named
+
+
+def _id(node: Node) -> str:
+    return ":".join(node)
+
+
+def to_dot(graph: CapabilityGraph) -> str:
+    """Graphviz dot."""
+    named = _named(graph)
+    quote: Callable[[str], str] = lambda text: '"' + text.replace("\\", "\\\\").replace(
+        '"', '\\"') + '"'
+    lines = ["digraph skill {", "  rankdir=LR;"]
+    lines += [f"  {quote(n)} [label={quote(n)}, kind={quote(d['kind'])}];"
+              for n, d in named.nodes(data=True)]
+    lines += [f"  {quote(a)} -> {quote(b)} [label={quote(d['relation'])}];"
+              for a, b, d in named.edges(data=True)]
+    return "\n".join([*lines, "}"]) + "\n"
+
+
+def to_graphml(graph: CapabilityGraph) -> str:
+    """GraphML, as networkx writes it."""
+    return "\n".join(nx.generate_graphml(_named(graph))) + "\n"
+
+
+def to_json(graph: CapabilityGraph) -> str:
+    """Node-link JSON, as networkx writes it."""
+    data = nx.node_link_data(_named(graph), edges="links")
+    return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+EXPORTS: dict[str, Callable[[CapabilityGraph], str]] = {
+    "dot": to_dot, "graphml": to_graphml, "json": to_json}
