@@ -146,3 +146,13 @@ def test_readme_documents_every_finding_code_and_ci_runs_its_test_command() -> N
     test_command = next(line for line in readme.splitlines() if "pytest" in line
                         and line.startswith("python3 -m venv"))
     assert test_command in (ROOT / ".ci" / "run").read_text("utf-8")
+
+
+def test_every_package_ships_in_the_distribution() -> None:
+    """A non-editable install only holds the packages pyproject.toml lists."""
+    import tomllib
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts)
+             for p in (ROOT / "verifier").rglob("__init__.py")}
+    assert found | {"verifier.schemas"} == listed
