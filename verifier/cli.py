@@ -40,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="only capabilities this one covers, e.g. net.connect")
     explain.add_argument("--graph", choices=("dot", "graphml", "json"),
                          help="export the whole graph instead")
+    lock = commands.add_parser("lock", help="record each skill in skillbound.lock")
+    lock.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     init = commands.add_parser("init", help="write the least-privilege capabilities: block",
                                description="Write into each skill's frontmatter the "
                                "capabilities its code needs, replacing any native "
@@ -62,6 +64,8 @@ def _check_parser(commands: Any) -> None:
                        help="exit 1 when a finding is at least this severe (default: high)")
     check.add_argument("--strict-manifest", action="store_true", default=None,
                        help="reject frontmatter keys that no known dialect defines")
+    check.add_argument("--locked", action="store_true",
+                       help="report drift from skillbound.lock in the current folder")
     check.add_argument("--policy", help="a deployment-context policy file")
     check.add_argument("--context", help="the context of the policy to check against")
 
@@ -71,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from verifier.policy import PolicyError
     args = build_parser().parse_args(argv)
     handler = {"check": check, "policy": policy, "profiles": profiles,
-               "init": init, "explain": explain}[args.command]
+               "init": init, "explain": explain, "lock": lock}[args.command]
     try:
         return handler(args)
     except PolicyError as error:
@@ -91,8 +95,10 @@ def check(args: argparse.Namespace) -> int:
     flags = {"format": args.format, "fail-on": args.fail_on, "policy": args.policy,
              "strict-manifest": args.strict_manifest, "context": args.context}
     settings = merge(flags, load_config(Path(os.getcwd())), DEFAULTS)
+    from verifier.lock import LOCK_FILE, load_lock
     options = Options(strict_manifest=bool(settings["strict-manifest"]),
-                      context=_context(settings["policy"], settings["context"]))
+                      context=_context(settings["policy"], settings["context"]),
+                      lock=load_lock(Path(LOCK_FILE)) if args.locked else None)
     try:
         report = verify(args.paths, options)
     except DiscoveryError as error:
@@ -151,6 +157,28 @@ def explain(args: argparse.Namespace) -> int:
         _, graph = skill_graph(skill)
         sys.stdout.write(EXPORTS[args.graph](graph) if args.graph else
                          explain_graph(graph, wanted))
+    return OK
+
+
+def lock(args: argparse.Namespace) -> int:
+    """``skillbound lock``: write skillbound.lock for the skills under the paths."""
+    from verifier.discover import DiscoveryError, discover
+    from verifier.lock import LOCK_FILE, lock_entry, render_lock
+    from verifier.paths import display_path
+    from verifier.pipeline import verify_skill
+    try:
+        skills = [s for s in discover(args.paths) if s.manifest is not None]
+    except DiscoveryError as error:
+        print(f"skillbound: error: {error}", file=sys.stderr)
+        return USAGE
+    entries = {}
+    for skill in skills:
+        report = verify_skill(skill)
+        entries[display_path(skill.root)] = lock_entry(
+            skill, [str(c.capability) for c in report.claims],
+            [str(c.capability) for c in report.capabilities])
+    Path(LOCK_FILE).write_text(render_lock(entries), "utf-8")
+    print(f"wrote {LOCK_FILE} ({len(entries)} skills)")
     return OK
 
 

@@ -98,6 +98,14 @@ _RULES = (
          "it no longer applies",
          "Exceptions carry an expiry date so that they are reviewed again. Renew it after "
          "review, or remove the capability."),
+    Rule("SB401", "changed since the lock", Severity.LOW,
+         "{detail}",
+         "The skill differs from what skillbound.lock recorded when it was reviewed. Review "
+         "the change, then run skillbound lock again."),
+    Rule("SB402", "new capability since the lock", Severity.HIGH,
+         "{capability} is new since the lock",
+         "The skill can now do something it could not when it was locked: the rug-pull case, "
+         "an update that adds a capability. Review it before the skill runs again."),
     Rule("SB901", "analysis error", Severity.HIGH,
          "analysis of this skill failed: {detail}",
          "skillbound could not finish analysing the skill and fails closed. Please report "

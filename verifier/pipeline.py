@@ -18,7 +18,9 @@ from verifier.extract.link import link
 from verifier.graph import CapabilityGraph
 from verifier.manifest import load_manifest
 from verifier.model import Claim, Evidence, Finding, Location, Manifest, Severity, Verdict
+from verifier.lock import Lock, drift
 from verifier.policy import Context, apply_policy
+from verifier.policy.evaluate import capability_places
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ class Options:
     strict_manifest: bool = False
     context: Context | None = None
     today: date = field(default_factory=date.today)
+    lock: Lock | None = None
+    """With ``check --locked``: the lock to report drift against."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,8 @@ def skill_graph(skill: SkillFolder, options: Options = Options()
 def _verify(skill: SkillFolder, options: Options) -> SkillReport:
     manifest, graph = skill_graph(skill, options)
     found = tuple(sorted(set(manifest.findings) | set(compare(graph, manifest)) |
-                         set(_policy_findings(skill, manifest, graph, options)),
+                         set(_policy_findings(skill, manifest, graph, options)) |
+                         set(_lock_findings(skill, manifest, graph, options)),
                          key=findings.order))
     capabilities = tuple(CapabilityReport(c, declared(manifest, c, evidence), evidence)
                          for c, evidence in graph.capabilities().items())
@@ -101,6 +106,13 @@ def _policy_findings(skill: SkillFolder, manifest: Manifest, graph: CapabilityGr
     name = manifest.name or skill.root.name
     return apply_policy(name, manifest.claims, graph.capabilities(), options.context,
                         options.today)
+
+
+def _lock_findings(skill: SkillFolder, manifest: Manifest, graph: CapabilityGraph,
+                   options: Options) -> tuple[Finding, ...]:
+    if options.lock is None:
+        return ()
+    return drift(skill, capability_places(manifest.claims, graph.capabilities()), options.lock)
 
 
 def extract_skill(skill: SkillFolder) -> list[tuple[str, FileFacts]]:

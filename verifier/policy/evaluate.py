@@ -21,7 +21,7 @@ def apply_policy(skill: str | None, claims: Sequence[Claim],
                  capabilities: Mapping[Capability, Sequence[Evidence]], context: Context,
                  today: date) -> tuple[Finding, ...]:
     """The policy findings of one skill in ``context``."""
-    places = _places(claims, capabilities)
+    places = capability_places(claims, capabilities)
     produced: list[Finding] = []
     for capability, location in sorted(places.items()):
         produced.extend(_judge(skill, capability, location, context, today))
@@ -29,7 +29,7 @@ def apply_policy(skill: str | None, claims: Sequence[Claim],
     return tuple(sorted(produced, key=findings.order))
 
 
-def _places(claims: Sequence[Claim], capabilities: Mapping[Capability, Sequence[Evidence]]
+def capability_places(claims: Sequence[Claim], capabilities: Mapping[Capability, Sequence[Evidence]]
             ) -> dict[Capability, Location]:
     """Every capability, declared ∪ inferred, with where it shows (evidence first)."""
     places = {claim.capability: claim.location for claim in claims}
