@@ -6,17 +6,16 @@ capabilities a call exercises is decided by the extractor from these values.
 
 from __future__ import annotations
 
-from itertools import product
-from typing import Callable, Iterable
+from typing import Callable
 
 import libcst as cst
 
 from verifier.catalog import Catalog
 from verifier.extract.fold import FOLDERS, PATH
 from verifier.extract.scope import Binding, Expr, Scope
-from verifier.extract.values import (HOLE, MAX_ALTERNATIVES, UNKNOWN, Const, Func, Memo,
-                                     Method, Obj, Partial, Ref, Seq, Value, Values, merge, one,
-                                     qualified, text_of, text_or_hole)
+from verifier.extract.values import (HOLE, UNKNOWN, Const, Func, Memo, Method, Obj, Partial,
+                                     Ref, Seq, Value, Values, combinations, merge, one, qualified,
+                                     text_of, text_or_hole)
 
 _NAMED_CONSTANTS: dict[str, Value] = {"True": Const(True), "False": Const(False),
                                       "None": Const(None)}
@@ -88,7 +87,7 @@ class Evaluator:
         receiver = [one(callee.receiver)] if isinstance(callee, Method) else []
         folder = FOLDERS.get(name)
         if folder is not None:
-            return merge(*(one(folder(list(c))) for c in _combinations(receiver + args)))
+            return merge(*(one(folder(list(c))) for c in combinations(receiver + args)))
         return one(self._returned(name, args))
 
     def _returned(self, name: str, args: list[Values]) -> Value:
@@ -111,15 +110,6 @@ def _item(value: Value, index: int) -> Value:
     if isinstance(value, Seq) and index < len(value.items):
         return value.items[index]
     return UNKNOWN
-
-
-def _combinations(groups: list[Values]) -> Iterable[tuple[Value, ...]]:
-    count = 1
-    for group in groups:
-        count *= len(group)
-    if count > MAX_ALTERNATIVES:
-        return [tuple(group[0] if len(group) == 1 else UNKNOWN for group in groups)]
-    return product(*groups)
 
 
 _PROPERTIES = frozenset({f"{PATH}.parent"})
@@ -177,7 +167,7 @@ def _binary(ev: Evaluator, node: cst.BaseExpression, scope: Scope) -> Values:
     assert isinstance(node, cst.BinaryOperation)
     left, right = ev.evaluate(node.left, scope), ev.evaluate(node.right, scope)
     operator = type(node.operator)
-    return merge(*(one(_operate(operator, a, b)) for a, b in _combinations([left, right])))
+    return merge(*(one(_operate(operator, a, b)) for a, b in combinations([left, right])))
 
 
 def _operate(operator: type, left: Value, right: Value) -> Value:
@@ -218,7 +208,7 @@ def _sequence(ev: Evaluator, node: cst.BaseExpression, scope: Scope) -> Values:
             groups.append(one(UNKNOWN))
             break
         groups.append(ev.evaluate(element.value, scope))
-    return merge(*(one(Seq(tuple(c))) for c in _combinations(groups)))
+    return merge(*(one(Seq(tuple(c))) for c in combinations(groups)))
 
 
 def _subscript(ev: Evaluator, node: cst.BaseExpression, scope: Scope) -> Values:
@@ -229,7 +219,7 @@ def _subscript(ev: Evaluator, node: cst.BaseExpression, scope: Scope) -> Values:
     bases = ev.evaluate(node.value, scope)
     if isinstance(index, cst.Index):
         keys = ev.evaluate(index.value, scope)
-        return merge(*(one(_index(b, k)) for b, k in _combinations([bases, keys])))
+        return merge(*(one(_index(b, k)) for b, k in combinations([bases, keys])))
     if isinstance(index, cst.Slice):
         bounds = [_bound(ev, part, scope) for part in (index.lower, index.upper, index.step)]
         return merge(*(one(_slice(b, bounds)) for b in bases))

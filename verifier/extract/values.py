@@ -7,8 +7,9 @@ values). Text that is only partly known keeps ``HOLE`` where the unknown part wa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
+from itertools import product
 from typing import Union
 
 HOLE = "\ue000"
@@ -158,3 +159,18 @@ class Memo:
             finally:
                 self._busy.discard(key)
         return self._values[key]
+
+
+def single(group: Values) -> Value:
+    """The one alternative of a group, or UNKNOWN when there are several."""
+    return group[0] if len(group) == 1 else UNKNOWN
+
+
+def combinations(groups: list[Values]) -> Iterable[tuple[Value, ...]]:
+    """Every choice of one alternative per group, or one widened choice past the limit."""
+    count = 1
+    for group in groups:
+        count *= len(group)
+    if count > MAX_ALTERNATIVES:
+        return [tuple(single(group) for group in groups)]
+    return product(*groups)

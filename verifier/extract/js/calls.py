@@ -3,11 +3,9 @@ object literals and combinations of alternatives."""
 
 from __future__ import annotations
 
-from itertools import product
-from typing import Iterable
 
 from verifier.extract.values import qualified as shared_qualified
-from verifier.extract.values import (MAX_ALTERNATIVES, UNKNOWN, Func, Method, Obj, Ref,
+from verifier.extract.values import (UNKNOWN, Func, Method, Obj, Ref,
                                      Seq, Value, Values, one, text_of)
 
 OBJECT = "Object"
@@ -56,18 +54,3 @@ def function_of(value: Value, methods: tuple[str, ...]) -> Value | None:
 def qualified(value: Value) -> str | None:
     """The catalog or folder name of a callable value: ``fs.readFileSync``, ``Array.join``."""
     return shared_qualified(value, "Array")
-
-
-def combinations(groups: list[Values]) -> Iterable[tuple[Value, ...]]:
-    """Every choice of one alternative per group, or one widened choice past the limit."""
-    count = 1
-    for group in groups:
-        count *= len(group)
-    if count > MAX_ALTERNATIVES:
-        return [tuple(single(group) for group in groups)]
-    return product(*groups)
-
-
-def single(group: Values) -> Value:
-    """The one alternative of a group, or UNKNOWN when there are several."""
-    return group[0] if len(group) == 1 else UNKNOWN

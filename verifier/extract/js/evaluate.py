@@ -8,14 +8,14 @@ chains are folded without recursion; other nesting is bounded by the binder's li
 from __future__ import annotations
 
 from verifier.catalog import Catalog
-from verifier.extract.js.calls import (OBJECT, combinations, function_of, property_of,
-                                       qualified, single, unwrap)
+from verifier.extract.js.calls import OBJECT, function_of, property_of, qualified, unwrap
 from verifier.extract.js.expressions import HANDLERS
 from verifier.extract.js.fold import FOLDERS
 from verifier.extract.js.scope import GLOBAL_OBJECTS, Binding, Expr, Modules, Scope, Step, member
 from verifier.extract.js.syntax import TYPE_WRAPPERS, Node, field, inner
 from verifier.extract.values import (HOLE, UNKNOWN, Const, Func, Memo, Method, Obj, Partial,
-                                     Ref, Seq, Value, Values, merge, one, text_of)
+                                     Ref, Seq, Value, Values, combinations, merge, one, single,
+                                     text_of)
 
 BUILTIN_GLOBALS = frozenset({"require", "import", "process", "Buffer", "String", "Array",
                              "module", "exports", "Function", *GLOBAL_OBJECTS, *(

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from verifier.extract.js.binder import property_key, string_text
-from verifier.extract.js.calls import OBJECT, combinations, single
+from verifier.extract.js.calls import OBJECT
 from verifier.extract.js.scope import Scope
 from verifier.extract.js.syntax import FUNCTIONS, Node, field, text, unescape
-from verifier.extract.values import (HOLE, UNKNOWN, Const, Obj, Ref, Seq, Value, Values, merge,
-                                     one, text_of, text_or_hole)
+from verifier.extract.values import (HOLE, UNKNOWN, Const, Obj, Ref, Seq, Value, Values,
+                                     combinations, merge, one, single, text_of, text_or_hole)
 
 if TYPE_CHECKING:
     from verifier.extract.js.evaluate import Evaluator
