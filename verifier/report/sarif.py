@@ -30,7 +30,9 @@ def render(report: Report) -> str:
 
 def to_sarif(report: Report) -> dict[str, Any]:
     """The SARIF log as plain data."""
-    results = [_result(skill, finding) for skill in report.skills for finding in skill.findings]
+    files: dict[Path, list[bytes]] = {}  # each file is read once per log
+    results = [_result(skill, finding, files) for skill in report.skills
+               for finding in skill.findings]
     run: dict[str, Any] = {
         "tool": {"driver": {"name": "skillbound", "version": __version__,
                             "informationUri": "https://skillbound.dev",
@@ -56,7 +58,8 @@ def _rule(rule: Rule) -> dict[str, Any]:
     }
 
 
-def _result(skill: SkillReport, finding: Finding) -> dict[str, Any]:
+def _result(skill: SkillReport, finding: Finding, files: dict[Path, list[bytes]]
+            ) -> dict[str, Any]:
     location = finding.location or Location(skill.root)
     result: dict[str, Any] = {
         "ruleId": finding.code, "ruleIndex": CODES.index(finding.code),
@@ -64,7 +67,8 @@ def _result(skill: SkillReport, finding: Finding) -> dict[str, Any]:
         "message": {"text": finding.message},
         "locations": [_physical(location)],
         "partialFingerprints": {"skillbound/v1": fingerprint(skill.root, finding),
-                                "primaryLocationLineHash": _line_hash(finding.code, location)},
+                                "primaryLocationLineHash": _line_hash(finding.code, location,
+                                                                       files)},
         "properties": {"severity": str(finding.severity), "skill": display_path(skill.root)},
     }
     if finding.capability is not None:
@@ -97,14 +101,16 @@ def _uri(path: Path) -> str:
     return shown if not shown.startswith("/") else Path(shown).as_uri()
 
 
-def _line_hash(code: str, location: Location) -> str:
+def _line_hash(code: str, location: Location, files: dict[Path, list[bytes]]) -> str:
     """A hash of the finding's line text (whitespace removed), so alerts survive moves."""
-    try:
-        with location.path.open("rb") as stream:
-            lines = stream.read(8 << 20).splitlines()
-        text = lines[location.line - 1] if 0 < location.line <= len(lines) else b""
-    except OSError:
-        text = b""
+    if location.path not in files:
+        try:
+            with location.path.open("rb") as stream:
+                files[location.path] = stream.read(8 << 20).splitlines()
+        except OSError:
+            files[location.path] = []
+    lines = files[location.path]
+    text = lines[location.line - 1] if 0 < location.line <= len(lines) else b""
     digest = hashlib.sha256(code.encode() + b"\0" + b"".join(text.split())).hexdigest()
     return digest[:16]
 
