@@ -83,9 +83,9 @@ def test_markdown_comment() -> None:
     lines = run.stdout.splitlines()
     assert lines[:8] == [
         "## skillbound: 2 skill(s)", "", "0 pass · 1 warn · 1 fail · 0 error", "",
-        "| skill | verdict | findings |", "|---|---|---|",
-        "| `corpus/overclaimed-scopes` | ⚠️ warn | 2 |",
-        "| `corpus/weather-brief` | ❌ fail | 1 |"]
+        "| skill | verdict | findings | suppressed |", "|---|---|---|---|",
+        "| `corpus/overclaimed-scopes` | ⚠️ warn | 2 | 0 |",
+        "| `corpus/weather-brief` | ❌ fail | 1 | 0 |"]
     assert "### Top findings (3 of 3)" in lines
     assert "+ net.connect(api.openweathermap.org)" in lines
     assert "- proc.exec(docker)" in lines

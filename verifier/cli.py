@@ -15,7 +15,7 @@ from verifier.gate import OK, USAGE
 FORMATS = ("github", "json", "markdown", "sarif", "text")
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 DEFAULTS: dict[str, Any] = {"format": "text", "fail-on": "high", "strict-manifest": False,
-                            "policy": None, "context": None}
+                            "policy": None, "context": None, "baseline": None}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,17 +68,29 @@ def _check_parser(commands: Any) -> None:
                        help="report drift from skillbound.lock in the current folder")
     check.add_argument("--policy", help="a deployment-context policy file")
     check.add_argument("--context", help="the context of the policy to check against")
+    check.add_argument("--baseline", help="accept the findings recorded in this baseline file")
+    check.add_argument("--write-baseline", type=Path, metavar="FILE",
+                       help="record every finding of this run in FILE (reasons already in "
+                       "FILE are kept)")
+    check.add_argument("--reason", default=None,
+                       help="with --write-baseline: the reason given to new entries")
+    check.add_argument("--no-ignores", action="store_true",
+                       help="disregard inline suppressions (to audit them)")
+    check.add_argument("--only-skills", action="store_true",
+                       help="skip given files that belong to no skill (for hooks that pass "
+                       "changed files) instead of rejecting them")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit code (0 clean, 1 findings, 2 usage error)."""
     from verifier.policy import PolicyError
+    from verifier.schemas import DocumentError
     args = build_parser().parse_args(argv)
     handler = {"check": check, "policy": policy, "profiles": profiles,
                "init": init, "explain": explain, "lock": lock}[args.command]
     try:
         return handler(args)
-    except PolicyError as error:
+    except (PolicyError, DocumentError) as error:
         print(f"skillbound: error: {error}", file=sys.stderr)
         return USAGE
 
@@ -93,23 +105,51 @@ def check(args: argparse.Namespace) -> int:
     from verifier.report import render
 
     flags = {"format": args.format, "fail-on": args.fail_on, "policy": args.policy,
-             "strict-manifest": args.strict_manifest, "context": args.context}
+             "strict-manifest": args.strict_manifest, "context": args.context,
+             "baseline": args.baseline}
     settings = merge(flags, load_config(Path(os.getcwd())), DEFAULTS)
+    from verifier.baseline import load_baseline
     from verifier.lock import LOCK_FILE, load_lock
+    baseline = settings["baseline"]
     options = Options(strict_manifest=bool(settings["strict-manifest"]),
                       context=_context(settings["policy"], settings["context"]),
-                      lock=load_lock(Path(LOCK_FILE)) if args.locked else None)
+                      lock=load_lock(Path(LOCK_FILE)) if args.locked else None,
+                      ignores=not args.no_ignores,
+                      baseline=load_baseline(Path(baseline)) if baseline else None)
+    paths = _in_skills(args.paths) if args.only_skills else args.paths
     try:
-        report = verify(args.paths, options)
+        report = verify(paths, options)
     except DiscoveryError as error:
         print(f"skillbound: error: {error}", file=sys.stderr)
         return USAGE
-    output = render(report, settings["format"])
-    if args.output is not None:
-        args.output.write_text(output, encoding="utf-8")
-    else:
-        sys.stdout.write(output)
+    try:
+        if args.write_baseline is not None:
+            report = _write_baseline(report, args.write_baseline, args.reason, options)
+        output = render(report, settings["format"])
+        if args.output is not None:
+            args.output.write_text(output, encoding="utf-8")
+        else:
+            sys.stdout.write(output)
+    except OSError as error:
+        print(f"skillbound: error: {error.filename}: cannot write: {error.strerror}",
+              file=sys.stderr)
+        return USAGE
     return exit_code(report, Severity.parse(settings["fail-on"]))
+
+
+def _in_skills(paths: list[Path]) -> list[Path]:
+    """The given paths that are folders or lie inside a skill (hooks pass any changed file)."""
+    from verifier.discover import skill_of
+    return [path for path in paths if path.is_dir() or skill_of(path) is not None]
+
+
+def _write_baseline(report: Any, path: Path, reason: str | None, options: Any) -> Any:
+    """Record the run's findings in the baseline ``path``, then apply it to the report."""
+    from verifier.baseline import load_baseline, write_baseline
+    from verifier.pipeline import rebaseline
+    write_baseline(report, path, reason or f"accepted on {options.today.isoformat()}")
+    print(f"skillbound: wrote {path}", file=sys.stderr)
+    return rebaseline(report, load_baseline(path))
 
 
 def _context(policy_file: str | None, name: str | None) -> Any:

@@ -10,12 +10,15 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from verifier.cli import FORMATS, SEVERITIES
 from verifier.policy.model import PolicyError
 
+PATHS = ("policy", "baseline")
+"""Keys naming files: relative to the folder of the file that sets them."""
+
 KEYS: dict[str, tuple[type, tuple[str, ...]]] = {
-    "policy": (str, ()), "context": (str, ()),
-    "fail-on": (str, ("info", "low", "medium", "high", "critical")),
-    "format": (str, ("github", "json", "markdown", "sarif", "text")), "strict-manifest": (bool, ()),
+    "policy": (str, ()), "context": (str, ()), "baseline": (str, ()),
+    "fail-on": (str, SEVERITIES), "format": (str, FORMATS), "strict-manifest": (bool, ()),
 }
 """Each key: its type and, for strings, the values allowed (empty: any)."""
 
@@ -55,9 +58,8 @@ def _checked(path: Path, table: tuple[str, ...], settings: dict[str, Any]) -> di
         if not isinstance(value, kind) or allowed and value not in allowed:
             expected = ", ".join(allowed) if allowed else kind.__name__
             raise PolicyError(f"{path}: {prefix}{key}: expected {expected}, got {value!r}")
-    if "policy" in settings:
-        settings = {**settings, "policy": str((path.parent / settings["policy"]))}
-    return settings
+    return {key: str(path.parent / value) if key in PATHS else value
+            for key, value in settings.items()}
 
 
 def merge(flags: dict[str, Any], config: dict[str, Any],

@@ -106,6 +106,21 @@ _RULES = (
          "{capability} is new since the lock",
          "The skill can now do something it could not when it was locked: the rug-pull case, "
          "an update that adds a capability. Review it before the skill runs again."),
+    Rule("SB501", "unused suppression", Severity.LOW,
+         "this suppression of {codes} matches no finding",
+         "An inline suppression covers findings of the codes it names on its own line (and on "
+         "the next line when it stands alone). This one covers none: the finding moved or is "
+         "gone. Remove the comment, or move it to the line the finding points at."),
+    Rule("SB502", "invalid suppression", Severity.MEDIUM,
+         "this suppression is not applied: {detail}",
+         "Write suppressions as '# skillbound: ignore[SB201] reason' (or the markdown form "
+         "'<!-- skillbound: ignore[SB205] reason -->'). A reason is required, and only "
+         "manifest and claims findings (SB1xx, SB2xx) may be suppressed in the skill's own "
+         "files; policy and lock findings are accepted in a baseline."),
+    Rule("SB503", "stale baseline entry", Severity.LOW,
+         "the baseline entry {fingerprint} ({accepted}) matches no finding of this skill",
+         "The finding this entry accepted is gone or changed. Write the baseline again with "
+         "--write-baseline, or remove the entry."),
     Rule("SB901", "analysis error", Severity.HIGH,
          "analysis of this skill failed: {detail}",
          "skillbound could not finish analysing the skill and fails closed. Please report "

@@ -11,15 +11,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from verifier import __version__, findings
 from verifier.capability import Capability
 from verifier.discover import FileStatus, SkillFolder, skill_files
 from verifier.model import Finding, Location
 from verifier.paths import display_path
-from verifier.policy.model import PolicyError
-from verifier.schemas import load_schema
+from verifier.schemas import read_document
 
 LOCK_FILE = "skillbound.lock"
 Lock = dict[str, Any]
@@ -56,14 +53,8 @@ def render_lock(entries: dict[str, dict[str, Any]]) -> str:
 
 
 def load_lock(path: Path) -> Lock:
-    """Read and validate a lock file; PolicyError (exit 2) when it cannot be used."""
-    try:
-        lock: Lock = json.loads(path.read_text("utf-8"))
-        jsonschema.validate(lock, load_schema("lock"))
-    except OSError as error:
-        raise PolicyError(f"{path}: cannot read the lock: {error.strerror}") from None
-    except (ValueError, jsonschema.ValidationError) as error:
-        raise PolicyError(f"{path}: not a valid lock: {str(error).splitlines()[0]}") from None
+    """Read and validate a lock file; DocumentError (exit 2) when it cannot be used."""
+    lock: Lock = read_document(path, "lock", "lock")
     return lock
 
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from verifier import findings
 from verifier.capability import Capability
 from verifier.compare import compare, declared
-from verifier.discover import SkillFolder, discover, skill_files
+from verifier.baseline import Baseline
+from verifier.discover import SkillFile, SkillFolder, discover, skill_files
 from verifier.extract import extract_file
 from verifier.extract.facts import FileFacts
 from verifier.extract.archives import is_archive, opaque_archives
@@ -21,6 +22,7 @@ from verifier.model import Claim, Evidence, Finding, Location, Manifest, Severit
 from verifier.lock import Lock, drift
 from verifier.policy import Context, apply_policy
 from verifier.policy.evaluate import capability_places
+from verifier.suppress import Suppressed, apply_inline, read_suppressions
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,10 @@ class Options:
     today: date = field(default_factory=date.today)
     lock: Lock | None = None
     """With ``check --locked``: the lock to report drift against."""
+    ignores: bool = True
+    """Honour inline suppressions; ``--no-ignores`` turns them off to audit them."""
+    baseline: Baseline | None = None
+    """With ``check --baseline``: findings accepted on review."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,9 @@ class SkillReport:
     claims: tuple[Claim, ...]
     capabilities: tuple[CapabilityReport, ...]
     findings: tuple[Finding, ...]
+    """The findings that count: they decide the verdict and the exit code."""
+    suppressed: tuple[Suppressed, ...] = ()
+    """Findings an inline suppression or the baseline accepted, with the reason."""
 
 
 @dataclass(frozen=True)
@@ -80,23 +89,56 @@ def verify_skill(skill: SkillFolder, options: Options = Options()) -> SkillRepor
         return SkillReport(skill.root, None, Verdict.ERROR, (), (), (finding,))
 
 
-def skill_graph(skill: SkillFolder, options: Options = Options()
+def skill_graph(skill: SkillFolder, options: Options = Options(),
+                files: tuple[SkillFile, ...] | None = None
                 ) -> tuple[Manifest, CapabilityGraph]:
     """The manifest and the capability graph of one skill."""
     manifest = load_manifest(skill.root, skill.manifest, strict=options.strict_manifest)
-    return manifest, CapabilityGraph.build(skill.root, manifest, extract_skill(skill))
+    return manifest, CapabilityGraph.build(skill.root, manifest, extract_skill(skill, files))
 
 
 def _verify(skill: SkillFolder, options: Options) -> SkillReport:
-    manifest, graph = skill_graph(skill, options)
-    found = tuple(sorted(set(manifest.findings) | set(compare(graph, manifest)) |
-                         set(_policy_findings(skill, manifest, graph, options)) |
-                         set(_lock_findings(skill, manifest, graph, options)),
-                         key=findings.order))
+    files = skill_files(skill) if skill.manifest is not None else ()
+    manifest, graph = skill_graph(skill, options, files)
+    found = (set(manifest.findings) | set(compare(graph, manifest)) |
+             set(_policy_findings(skill, manifest, graph, options)) |
+             set(_lock_findings(skill, manifest, graph, options)))
+    active, suppressed = _accepted(skill, found, files, options)
     capabilities = tuple(CapabilityReport(c, declared(manifest, c, evidence), evidence)
                          for c, evidence in graph.capabilities().items())
-    return SkillReport(skill.root, manifest.name, verdict_of(found), manifest.claims,
-                       capabilities, found)
+    return SkillReport(skill.root, manifest.name, verdict_of(active), manifest.claims,
+                       capabilities, active, suppressed)
+
+
+def _accepted(skill: SkillFolder, found: Iterable[Finding], files: tuple[SkillFile, ...],
+              options: Options) -> tuple[tuple[Finding, ...], tuple[Suppressed, ...]]:
+    """The findings that count, and those inline suppressions or the baseline accept."""
+    active = list(found)
+    suppressed: list[Suppressed] = []
+    problems: list[Finding] = []
+    if options.ignores:
+        active, suppressed, problems = apply_inline(active, read_suppressions(files))
+    if options.baseline is not None:
+        active, accepted, stale = options.baseline.apply(skill.root, active)
+        suppressed += accepted
+        problems += stale
+    return (tuple(sorted({*active, *problems}, key=findings.order)),
+            tuple(sorted(suppressed, key=lambda s: findings.order(s.finding))))
+
+
+def rebaseline(report: Report, baseline: Baseline) -> Report:
+    """The report as if it had been made with ``baseline`` instead of its own."""
+    skills = []
+    for skill in report.skills:
+        raw = [f for f in skill.findings if f.code != "SB503"]
+        raw += [s.finding for s in skill.suppressed if s.kind == "baseline"]
+        active, accepted, stale = baseline.apply(skill.root, raw)
+        inline = [s for s in skill.suppressed if s.kind == "inline"]
+        found = tuple(sorted({*active, *stale}, key=findings.order))
+        skills.append(replace(skill, verdict=verdict_of(found), findings=found,
+                              suppressed=tuple(sorted([*inline, *accepted],
+                                                      key=lambda s: findings.order(s.finding)))))
+    return replace(report, skills=tuple(skills))
 
 
 def _policy_findings(skill: SkillFolder, manifest: Manifest, graph: CapabilityGraph,
@@ -115,11 +157,12 @@ def _lock_findings(skill: SkillFolder, manifest: Manifest, graph: CapabilityGrap
     return drift(skill, capability_places(manifest.claims, graph.capabilities()), options.lock)
 
 
-def extract_skill(skill: SkillFolder) -> list[tuple[str, FileFacts]]:
-    """The facts of every code file of a skill, by relative path."""
+def extract_skill(skill: SkillFolder, files: tuple[SkillFile, ...] | None = None
+                  ) -> list[tuple[str, FileFacts]]:
+    """The facts of every code file of a skill (listed once by the caller, or here)."""
     if skill.manifest is None:
         return []
-    files = skill_files(skill)
+    files = skill_files(skill) if files is None else files
     names = frozenset(f.relative for f in files)
     facts = ((f.relative, extract_file(f, names)) for f in files)
     linked = link([(relative, fact) for relative, fact in facts if fact is not None])

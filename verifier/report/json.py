@@ -10,6 +10,7 @@ from verifier import __version__
 from verifier.model import Evidence, Finding, Location, Verdict
 from verifier.paths import display_path
 from verifier.pipeline import CapabilityReport, Report, SkillReport
+from verifier.suppress import Suppressed
 
 SCHEMA_VERSION = 1
 
@@ -45,6 +46,7 @@ def skill_dict(skill: SkillReport) -> dict[str, Any]:
         "claims": sorted({str(claim.capability) for claim in skill.claims}),
         "capabilities": [_capability(c) for c in skill.capabilities],
         "findings": [_finding(f) for f in skill.findings],
+        "suppressed": [_suppressed(s) for s in skill.suppressed],
     }
 
 
@@ -70,6 +72,12 @@ def _finding(finding: Finding) -> dict[str, Any]:
     if finding.rule:
         data["rule"] = finding.rule
     return data
+
+
+def _suppressed(suppressed: Suppressed) -> dict[str, Any]:
+    return {**_finding(suppressed.finding),
+            "suppression": {"kind": suppressed.kind, "reason": suppressed.reason,
+                            "location": _location(suppressed.location)}}
 
 
 def _location(location: Location) -> dict[str, Any]:

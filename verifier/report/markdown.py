@@ -19,9 +19,10 @@ def render(report: Report) -> str:
     context = f" in context `{report.context}`" if report.context else ""
     lines = [f"## skillbound: {counts['skills']} skill(s){context}", "",
              f"{counts['pass']} pass · {counts['warn']} warn · {counts['fail']} fail · "
-             f"{counts['error']} error", "", "| skill | verdict | findings |", "|---|---|---|"]
-    lines += [f"| `{display_path(s.root)}` | {MARK[str(s.verdict)]} | {len(s.findings)} |"
-              for s in report.skills]
+             f"{counts['error']} error", "", "| skill | verdict | findings | suppressed |",
+             "|---|---|---|---|"]
+    lines += [f"| `{display_path(s.root)}` | {MARK[str(s.verdict)]} | {len(s.findings)} | "
+              f"{len(s.suppressed)} |" for s in report.skills]
     lines += _top_findings(report) + _diffs(report)
     return "\n".join(lines) + "\n"
 

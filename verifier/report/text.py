@@ -8,6 +8,7 @@ from verifier.findings import RULES
 from verifier.model import Finding
 from verifier.paths import display_path
 from verifier.pipeline import CapabilityReport, Report, SkillReport
+from verifier.suppress import Suppressed
 from verifier.report.json import summary
 
 ARROW = " -> "
@@ -37,6 +38,9 @@ def _skill(skill: SkillReport) -> str:
         lines.append("  findings:")
         for finding in skill.findings:
             lines.extend(_finding(finding))
+    if skill.suppressed:
+        lines.append("  suppressed (not counted):")
+        lines.extend(_suppressed(s) for s in skill.suppressed)
     return "\n".join(lines) + "\n"
 
 
@@ -49,6 +53,15 @@ def _capability(report: CapabilityReport) -> str:
     where = f"{display_path(first.location.path)}:{first.location.line}"
     more = f" (+{len(report.evidence) - 1} more)" if len(report.evidence) > 1 else ""
     return f"    {mark} {report.capability}  at {where} via {first.via}{more}"
+
+
+def _suppressed(suppressed: Suppressed) -> str:
+    finding, where = suppressed.finding, suppressed.location
+    at = (f" at {display_path(finding.location.path)}:{finding.location.line}"
+          if finding.location else "")
+    subject = f" {finding.capability}" if finding.capability else ""
+    return (f"    {finding.code} {RULES[finding.code].title}{subject}{at}: {suppressed.kind} "
+            f"({display_path(where.path)}:{where.line}): {suppressed.reason}")
 
 
 def _finding(finding: Finding) -> list[str]:
