@@ -7,15 +7,19 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from verifier import __version__
 from verifier.gate import OK, USAGE
 
 FORMATS = ("github", "json", "markdown", "sarif", "text")
+SCAN_FORMATS = ("jsonl", *FORMATS)
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 DEFAULTS: dict[str, Any] = {"format": "text", "fail-on": "high", "strict-manifest": False,
-                            "policy": None, "context": None, "baseline": None}
+                            "policy": None, "context": None, "baseline": None,
+                            "no-ignores": False, "max-file-size": 8 * 1024 * 1024,
+                            "time-limit": 60.0}
+"""Every setting a config file may hold, with its default."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"skillbound {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     _check_parser(commands)
+    _scan_parser(commands)
     policy = commands.add_parser("policy", help="validate or explain a policy file")
     actions = policy.add_subparsers(dest="action", required=True)
     validate = actions.add_parser("validate", help="check a policy file (exit 2 when invalid)")
@@ -58,27 +63,72 @@ def _check_parser(commands: Any) -> None:
                                 "pyproject.toml; flags override them.")
     check.add_argument("paths", nargs="+", type=Path, metavar="PATH",
                        help="a skill folder, a folder of skills, a repository, or a file")
-    check.add_argument("--format", choices=FORMATS, help="output format (default: text)")
-    check.add_argument("-o", "--output", type=Path, help="write the report to this file")
-    check.add_argument("--fail-on", choices=SEVERITIES,
-                       help="exit 1 when a finding is at least this severe (default: high)")
-    check.add_argument("--strict-manifest", action="store_true", default=None,
-                       help="reject frontmatter keys that no known dialect defines")
+    _run_arguments(check, FORMATS)
     check.add_argument("--locked", action="store_true",
                        help="report drift from skillbound.lock in the current folder")
-    check.add_argument("--policy", help="a deployment-context policy file")
-    check.add_argument("--context", help="the context of the policy to check against")
-    check.add_argument("--baseline", help="accept the findings recorded in this baseline file")
     check.add_argument("--write-baseline", type=Path, metavar="FILE",
                        help="record every finding of this run in FILE (reasons already in "
                        "FILE are kept)")
     check.add_argument("--reason", default=None,
                        help="with --write-baseline: the reason given to new entries")
-    check.add_argument("--no-ignores", action="store_true",
-                       help="disregard inline suppressions (to audit them)")
     check.add_argument("--only-skills", action="store_true",
                        help="skip given files that belong to no skill (for hooks that pass "
                        "changed files) instead of rejecting them")
+
+
+def _scan_parser(commands: Any) -> None:
+    scan = commands.add_parser(
+        "scan", help="verify every skill under one or more roots, in parallel",
+        description="Discover every skill under ROOT (any layout, mirrors such as "
+        "skills/<owner>/<slug>/ included) and verify them in parallel, with a persistent "
+        "cache. --format jsonl streams one line per skill as it completes; the other "
+        "formats write the whole report at the end. A summary goes to stderr.")
+    scan.add_argument("paths", nargs="+", type=Path, metavar="ROOT")
+    _run_arguments(scan, SCAN_FORMATS)
+    scan.add_argument("--jobs", type=_positive(int), default=None, metavar="N",
+                      help="skills verified at once (default: the number of cores)")
+    scan.add_argument("--cache-dir", type=Path, metavar="DIR",
+                      help="where the analysis cache lives (default: the user cache folder)")
+    scan.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    scan.add_argument("--backend", choices=("local", "dask", "ray"), default="local",
+                      help="where skills are verified: local processes (default), a Dask "
+                      "or a Ray cluster")
+    scan.add_argument("--scheduler", metavar="ADDRESS",
+                      help="the Dask scheduler or Ray cluster address (default: start a "
+                      "local one)")
+    scan.add_argument("--quiet", action="store_true", help="no summary on stderr")
+
+
+def _run_arguments(parser: argparse.ArgumentParser, formats: tuple[str, ...]) -> None:
+    """The options ``check`` and ``scan`` share."""
+    parser.add_argument("--format", choices=formats, help="output format (default: text)")
+    parser.add_argument("-o", "--output", type=Path, help="write the report to this file")
+    parser.add_argument("--fail-on", choices=SEVERITIES,
+                        help="exit 1 when a finding is at least this severe (default: high)")
+    parser.add_argument("--strict-manifest", action="store_true", default=None,
+                        help="reject frontmatter keys that no known dialect defines")
+    parser.add_argument("--policy", help="a deployment-context policy file")
+    parser.add_argument("--context", help="the context of the policy to check against")
+    parser.add_argument("--baseline", help="accept the findings recorded in this baseline file")
+    parser.add_argument("--no-ignores", action="store_true", default=None,
+                        help="disregard inline suppressions (to audit them)")
+    parser.add_argument("--max-file-size", type=_positive(int), metavar="BYTES",
+                        help="parse no file larger than this; a skill with one is not "
+                        "verified (SB902; default: 8 MiB)")
+    parser.add_argument("--time-limit", type=_positive(float), metavar="SECONDS",
+                        help="stop a skill's analysis after this long (SB903; default: 60)")
+
+
+def _positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        if value is None or value <= 0:
+            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+        return value
+    return parse
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -86,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from verifier.policy import PolicyError
     from verifier.schemas import DocumentError
     args = build_parser().parse_args(argv)
-    handler = {"check": check, "policy": policy, "profiles": profiles,
+    handler = {"check": check, "scan": scan, "policy": policy, "profiles": profiles,
                "init": init, "explain": explain, "lock": lock}[args.command]
     try:
         return handler(args)
@@ -97,25 +147,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def check(args: argparse.Namespace) -> int:
     """``skillbound check``: verify, render, and gate."""
-    from verifier.config import load_config, merge
     from verifier.discover import DiscoveryError
     from verifier.gate import exit_code
+    from verifier.lock import LOCK_FILE, load_lock
     from verifier.model import Severity
-    from verifier.pipeline import Options, verify
+    from verifier.pipeline import verify
     from verifier.report import render
 
-    flags = {"format": args.format, "fail-on": args.fail_on, "policy": args.policy,
-             "strict-manifest": args.strict_manifest, "context": args.context,
-             "baseline": args.baseline}
-    settings = merge(flags, load_config(Path(os.getcwd())), DEFAULTS)
-    from verifier.baseline import load_baseline
-    from verifier.lock import LOCK_FILE, load_lock
-    baseline = settings["baseline"]
-    options = Options(strict_manifest=bool(settings["strict-manifest"]),
-                      context=_context(settings["policy"], settings["context"]),
-                      lock=load_lock(Path(LOCK_FILE)) if args.locked else None,
-                      ignores=not args.no_ignores,
-                      baseline=load_baseline(Path(baseline)) if baseline else None)
+    settings = _settings(args)
+    options = _options(settings, lock=load_lock(Path(LOCK_FILE)) if args.locked else None)
     paths = _in_skills(args.paths) if args.only_skills else args.paths
     try:
         report = verify(paths, options)
@@ -125,16 +165,65 @@ def check(args: argparse.Namespace) -> int:
     try:
         if args.write_baseline is not None:
             report = _write_baseline(report, args.write_baseline, args.reason, options)
-        output = render(report, settings["format"])
-        if args.output is not None:
-            args.output.write_text(output, encoding="utf-8")
-        else:
-            sys.stdout.write(output)
+        _write(render(report, settings["format"]), args.output)
     except OSError as error:
-        print(f"skillbound: error: {error.filename}: cannot write: {error.strerror}",
-              file=sys.stderr)
-        return USAGE
+        return _cannot_write(error)
     return exit_code(report, Severity.parse(settings["fail-on"]))
+
+
+def scan(args: argparse.Namespace) -> int:
+    """``skillbound scan``: verify every skill under the roots in parallel."""
+    from verifier.backends import BackendError
+    from verifier.batch import run_scan
+    from verifier.cache import default_folder
+    from verifier.discover import DiscoveryError
+
+    settings = _settings(args)
+    options = _options(settings)
+    cache = None if args.no_cache else (args.cache_dir or default_folder())
+    try:
+        return run_scan(args.paths, options, settings, cache=cache, jobs=args.jobs,
+                        backend=args.backend, scheduler=args.scheduler, output=args.output,
+                        quiet=args.quiet)
+    except (DiscoveryError, BackendError) as error:
+        print(f"skillbound: error: {error}", file=sys.stderr)
+        return USAGE
+    except OSError as error:
+        return _cannot_write(error)
+
+
+def _settings(args: argparse.Namespace) -> dict[str, Any]:
+    """Flags over the config file over the defaults."""
+    from verifier.config import load_config, merge
+    flags = {key: getattr(args, key.replace("-", "_")) for key in DEFAULTS}
+    return merge(flags, load_config(Path(os.getcwd())), DEFAULTS)
+
+
+def _options(settings: dict[str, Any], lock: Any = None) -> Any:
+    """The pipeline's options from the merged settings."""
+    from verifier.baseline import load_baseline
+    from verifier.limits import Limits
+    from verifier.pipeline import Options
+    baseline = settings["baseline"]
+    return Options(strict_manifest=bool(settings["strict-manifest"]),
+                   context=_context(settings["policy"], settings["context"]), lock=lock,
+                   ignores=not settings["no-ignores"],
+                   baseline=load_baseline(Path(baseline)) if baseline else None,
+                   limits=Limits(int(settings["max-file-size"]),
+                                 float(settings["time-limit"])))
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def _cannot_write(error: OSError) -> int:
+    print(f"skillbound: error: {error.filename}: cannot write: {error.strerror}",
+          file=sys.stderr)
+    return USAGE
 
 
 def _in_skills(paths: list[Path]) -> list[Path]:

@@ -16,9 +16,10 @@ from verifier.policy.model import PolicyError
 PATHS = ("policy", "baseline")
 """Keys naming files: relative to the folder of the file that sets them."""
 
-KEYS: dict[str, tuple[type, tuple[str, ...]]] = {
+KEYS: dict[str, tuple[type | tuple[type, ...], tuple[str, ...]]] = {
     "policy": (str, ()), "context": (str, ()), "baseline": (str, ()),
     "fail-on": (str, SEVERITIES), "format": (str, FORMATS), "strict-manifest": (bool, ()),
+    "no-ignores": (bool, ()), "max-file-size": (int, ()), "time-limit": ((int, float), ()),
 }
 """Each key: its type and, for strings, the values allowed (empty: any)."""
 
@@ -55,8 +56,13 @@ def _checked(path: Path, table: tuple[str, ...], settings: dict[str, Any]) -> di
             raise PolicyError(f"{path}: {prefix}{key}: unknown key; expected one of "
                               f"{', '.join(sorted(KEYS))}")
         kind, allowed = KEYS[key]
-        if not isinstance(value, kind) or allowed and value not in allowed:
-            expected = ", ".join(allowed) if allowed else kind.__name__
+        if kind in (int, (int, float)):
+            valid = not isinstance(value, bool) and isinstance(value, kind) and value > 0
+            expected = "a positive integer" if kind is int else "a positive number"
+        else:
+            valid = isinstance(value, kind) and (not allowed or value in allowed)
+            expected = ", ".join(allowed) if allowed else getattr(kind, "__name__", "")
+        if not valid:
             raise PolicyError(f"{path}: {prefix}{key}: expected {expected}, got {value!r}")
     return {key: str(path.parent / value) if key in PATHS else value
             for key, value in settings.items()}

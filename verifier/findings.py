@@ -125,6 +125,15 @@ _RULES = (
          "analysis of this skill failed: {detail}",
          "skillbound could not finish analysing the skill and fails closed. Please report "
          "the message if the skill is well formed."),
+    Rule("SB902", "resource limit exceeded", Severity.HIGH,
+         "not analysed: {detail}",
+         "A file skillbound would parse is larger than the per-file size limit "
+         "(--max-file-size), so the skill cannot be verified and fails closed. Raise the "
+         "limit if the file is genuine."),
+    Rule("SB903", "time limit exceeded", Severity.HIGH,
+         "the analysis took longer than the limit of {seconds} s",
+         "The skill's analysis did not finish within the per-skill time limit (--time-limit), "
+         "so the skill fails closed. Raise the limit if the skill is genuinely large."),
 )
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}

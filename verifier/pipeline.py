@@ -22,7 +22,8 @@ from verifier.model import Claim, Evidence, Finding, Location, Manifest, Severit
 from verifier.lock import Lock, drift
 from verifier.policy import Context, apply_policy
 from verifier.policy.evaluate import capability_places
-from verifier.suppress import Suppressed, apply_inline, read_suppressions
+from verifier.suppress import Suppressed, Suppression, apply_inline, read_suppressions
+from verifier.limits import Limits, TimeLimitExceeded, time_limit
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class Options:
     """Honour inline suppressions; ``--no-ignores`` turns them off to audit them."""
     baseline: Baseline | None = None
     """With ``check --baseline``: findings accepted on review."""
+    limits: Limits = Limits()
+    """Per-file size and per-skill time limits (SB902, SB903)."""
 
 
 @dataclass(frozen=True)
@@ -81,12 +84,70 @@ def verify(paths: Iterable[Path], options: Options = Options()) -> Report:
 
 def verify_skill(skill: SkillFolder, options: Options = Options()) -> SkillReport:
     """Verify one skill; an unexpected failure becomes an ``error`` verdict (SB901)."""
+    return judge(analyse(skill, options), options)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What a skill's files say, before the run's context, lock and baseline are applied.
+
+    It depends only on the skill's content and the analyzer, so a batch scan can cache it.
+    """
+
+    skill: SkillFolder
+    name: str | None
+    claims: tuple[Claim, ...]
+    capabilities: tuple[CapabilityReport, ...]
+    findings: tuple[Finding, ...]
+    suppressions: tuple[Suppression, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        """Whether the analysis finished (no SB9xx): only then may it be cached."""
+        return not any(f.code.startswith("SB9") for f in self.findings)
+
+
+def analyse(skill: SkillFolder, options: Options = Options(),
+            files: tuple[SkillFile, ...] | None = None) -> Analysis:
+    """The manifest, capabilities and claims findings of one skill (its files listed by the
+    caller, or here); an unexpected failure or an exceeded time limit becomes an SB9xx
+    finding, and the verdict will be ``error``."""
     try:
-        return _verify(skill, options)
+        with time_limit(options.limits.skill_seconds):
+            return _analyse(skill, options, files)
+    except TimeLimitExceeded:
+        finding = findings.make("SB903", Location(skill.root),
+                                seconds=f"{options.limits.skill_seconds:g}")
     except Exception as error:  # fail closed: one broken skill must not lose the others
         detail = f"{type(error).__name__}: {error}".splitlines()[0][:300]
         finding = findings.make("SB901", Location(skill.root), detail=detail)
-        return SkillReport(skill.root, None, Verdict.ERROR, (), (), (finding,))
+    return Analysis(skill, None, (), (), (finding,))
+
+
+def _analyse(skill: SkillFolder, options: Options, files: tuple[SkillFile, ...] | None
+             ) -> Analysis:
+    if files is None:
+        files = skill_files(skill) if skill.manifest is not None else ()
+    within, too_large = options.limits.split(files)
+    manifest, graph = skill_graph(skill, options, within)
+    found = {*manifest.findings, *compare(graph, manifest), *too_large}
+    capabilities = tuple(CapabilityReport(c, declared(manifest, c, evidence), evidence)
+                         for c, evidence in graph.capabilities().items())
+    return Analysis(skill, manifest.name, manifest.claims, capabilities,
+                    tuple(sorted(found, key=findings.order)),
+                    tuple(read_suppressions(within)))
+
+
+def judge(analysis: Analysis, options: Options = Options()) -> SkillReport:
+    """The verdict of an analysed skill under the run's options: its deployment context,
+    lock drift, inline suppressions and baseline."""
+    skill = analysis.skill
+    found = {*analysis.findings}
+    if analysis.complete:
+        found |= {*_policy_findings(analysis, options), *_lock_findings(analysis, options)}
+    active, suppressed = _accepted(skill, found, analysis.suppressions, options)
+    return SkillReport(skill.root, analysis.name, verdict_of(active), analysis.claims,
+                       analysis.capabilities, active, suppressed)
 
 
 def skill_graph(skill: SkillFolder, options: Options = Options(),
@@ -97,27 +158,15 @@ def skill_graph(skill: SkillFolder, options: Options = Options(),
     return manifest, CapabilityGraph.build(skill.root, manifest, extract_skill(skill, files))
 
 
-def _verify(skill: SkillFolder, options: Options) -> SkillReport:
-    files = skill_files(skill) if skill.manifest is not None else ()
-    manifest, graph = skill_graph(skill, options, files)
-    found = (set(manifest.findings) | set(compare(graph, manifest)) |
-             set(_policy_findings(skill, manifest, graph, options)) |
-             set(_lock_findings(skill, manifest, graph, options)))
-    active, suppressed = _accepted(skill, found, files, options)
-    capabilities = tuple(CapabilityReport(c, declared(manifest, c, evidence), evidence)
-                         for c, evidence in graph.capabilities().items())
-    return SkillReport(skill.root, manifest.name, verdict_of(active), manifest.claims,
-                       capabilities, active, suppressed)
-
-
-def _accepted(skill: SkillFolder, found: Iterable[Finding], files: tuple[SkillFile, ...],
-              options: Options) -> tuple[tuple[Finding, ...], tuple[Suppressed, ...]]:
+def _accepted(skill: SkillFolder, found: Iterable[Finding],
+              suppressions: Iterable[Suppression], options: Options
+              ) -> tuple[tuple[Finding, ...], tuple[Suppressed, ...]]:
     """The findings that count, and those inline suppressions or the baseline accept."""
     active = list(found)
     suppressed: list[Suppressed] = []
     problems: list[Finding] = []
     if options.ignores:
-        active, suppressed, problems = apply_inline(active, read_suppressions(files))
+        active, suppressed, problems = apply_inline(active, list(suppressions))
     if options.baseline is not None:
         active, accepted, stale = options.baseline.apply(skill.root, active)
         suppressed += accepted
@@ -141,20 +190,23 @@ def rebaseline(report: Report, baseline: Baseline) -> Report:
     return replace(report, skills=tuple(skills))
 
 
-def _policy_findings(skill: SkillFolder, manifest: Manifest, graph: CapabilityGraph,
-                     options: Options) -> tuple[Finding, ...]:
+def _places(analysis: Analysis) -> dict[Capability, Location]:
+    return capability_places(analysis.claims,
+                             {c.capability: c.evidence for c in analysis.capabilities})
+
+
+def _policy_findings(analysis: Analysis, options: Options) -> tuple[Finding, ...]:
     if options.context is None:
         return ()
-    name = manifest.name or skill.root.name
-    return apply_policy(name, manifest.claims, graph.capabilities(), options.context,
-                        options.today)
+    capabilities = {c.capability: c.evidence for c in analysis.capabilities}
+    return apply_policy(analysis.name or analysis.skill.root.name, analysis.claims,
+                        capabilities, options.context, options.today)
 
 
-def _lock_findings(skill: SkillFolder, manifest: Manifest, graph: CapabilityGraph,
-                   options: Options) -> tuple[Finding, ...]:
+def _lock_findings(analysis: Analysis, options: Options) -> tuple[Finding, ...]:
     if options.lock is None:
         return ()
-    return drift(skill, capability_places(manifest.claims, graph.capabilities()), options.lock)
+    return drift(analysis.skill, _places(analysis), options.lock)
 
 
 def extract_skill(skill: SkillFolder, files: tuple[SkillFile, ...] | None = None
@@ -181,4 +233,5 @@ def verdict_of(found: Iterable[Finding]) -> Verdict:
     return Verdict.WARN if worst >= Severity.LOW else Verdict.PASS
 
 
-__all__ = ["Options", "Report", "SkillReport", "verify", "verify_skill"]
+__all__ = ["Analysis", "Options", "Report", "SkillReport", "analyse", "judge", "verify",
+           "verify_skill"]

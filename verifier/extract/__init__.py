@@ -18,9 +18,6 @@ from verifier.extract.md import extract_markdown
 from verifier.extract.python import extract_python
 from verifier.extract.shell import extract_shell
 
-MAX_FILE_BYTES = 8 * 1024 * 1024
-"""Files larger than this are not parsed (SB203): a limit on the cost of one hostile file."""
-
 BYTECODE = frozenset({".pyc", ".pyo"})
 NATIVE = frozenset({".so", ".dylib", ".dll", ".exe", ".node", ".wasm", ".bin", ".jar",
                     ".class"})
@@ -42,9 +39,6 @@ def extract_file(file: SkillFile, files: frozenset[str]) -> FileFacts | None:
         return Unverifiable(file.path, "binary", f"{file.relative} is Python bytecode")
     if suffix in NATIVE:
         return Unverifiable(file.path, "native", f"{file.relative} is a native binary")
-    if file.size > MAX_FILE_BYTES and (suffix in (".py", ".md") or suffix in SHELL | JAVASCRIPT | OTHER_CODE):
-        return Unverifiable(file.path, "unparseable",
-                            f"{file.relative} is larger than {MAX_FILE_BYTES} bytes")
     head = _head(file.path)
     if head.startswith(_MAGIC):
         return Unverifiable(file.path, "binary", f"{file.relative} is an executable binary")

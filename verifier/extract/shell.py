@@ -99,6 +99,17 @@ def judge_argv(words: list[str], files: frozenset[str], current: str) -> ShellAn
     return ShellAnalysis(tuple(sorted(set(walker.found))), tuple(sorted(set(walker.invokes))))
 
 
+def _defined_functions(root: tree_sitter.Node) -> dict[str, int]:
+    """Top-level function definitions only: one inside ``if`` may never happen, and a call
+    before the definition runs the command of that name."""
+    names: dict[str, int] = {}
+    for node in root.children:
+        name = node.child_by_field_name("name") if node.type == "function_definition" else None
+        if name is not None and name.text is not None:
+            names.setdefault(name.text.decode("utf-8", "replace"), node.start_byte)
+    return names
+
+
 def _first_error_line(text: str) -> int:
     tree = _parser().parse(text.encode("utf-8", "surrogatepass"))
     stack = [tree.root_node]
@@ -124,10 +135,15 @@ class _Walker:
     invokes: list[tuple[str, int]] = field(default_factory=list)
     words: shellargs.Words = field(default_factory=shellargs.Words)
     handled: set[int] = field(default_factory=set)
+    functions: dict[str, int] = field(default_factory=dict)
+    """Functions the script defines unconditionally at top level, with where each definition
+    starts: a call after it runs the function's body, which is walked anyway."""
 
     def walk(self, root: tree_sitter.Node) -> None:
-        """Visit every node: assignments first (constants are followed), then commands."""
+        """Visit every node: assignments and function names first (constants are followed,
+        and a defined function shadows a command of the same name), then commands."""
         self.words.collect_assignments(root)
+        self.functions = _defined_functions(root)
         stack = [root]
         while stack:
             node = stack.pop()
@@ -159,6 +175,8 @@ class _Walker:
     def run(self, words: list[str], line: int, node: tree_sitter.Node | None = None) -> None:
         """Judge one simple command given as words (holes where unknown)."""
         program = words[0].rsplit("/", 1)[-1]
+        if node is not None and self.functions.get(words[0], node.start_byte) < node.start_byte:
+            return
         if program in WRAPPERS and len(words) > 1:
             if program in ("sudo", "doas"):
                 self.add(Capability.of(Kind.PROC_EXEC, f"{program} {argv_prefix(words[1:])}"),

@@ -1,0 +1,99 @@
+"""Batch scans: every skill under the roots, verified on any ``concurrent.futures.Executor``
+and yielded as each completes.
+
+The work unit is one skill (``scan_skill``, a top-level function so that process pools, Dask
+and Ray can ship it). At most ``window`` skills are in flight, so memory stays flat however
+many skills the roots hold.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from verifier.discover import SkillFolder, skill_files
+from verifier.pipeline import Options, SkillReport, analyse, judge
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One skill's report, how long it took, and whether the cache answered."""
+
+    report: SkillReport
+    seconds: float
+    cached: bool
+
+
+def scan_skill(skill: SkillFolder, options: Options, cache_folder: Path | None) -> Outcome:
+    """Verify one skill, through the analysis cache when there is one."""
+    start = time.perf_counter()
+    if cache_folder is None or skill.manifest is None:
+        return Outcome(judge(analyse(skill, options), options), time.perf_counter() - start,
+                       False)
+    from verifier.cache import AnalysisCache
+    store = AnalysisCache(cache_folder)
+    try:
+        files = skill_files(skill)
+        key = store.key(skill, files, options)
+    except OSError:  # unreadable: the analysis reports it
+        return Outcome(judge(analyse(skill, options), options), time.perf_counter() - start,
+                       False)
+    analysis = store.get(key, skill)
+    cached = analysis is not None
+    if analysis is None:
+        analysis = analyse(skill, options, files)
+        if analysis.complete:
+            store.put(key, analysis)
+    return Outcome(judge(analysis, options), time.perf_counter() - start, cached)
+
+
+def scan(skills: Iterable[SkillFolder], options: Options, executor: Executor,
+         cache_folder: Path | None = None, window: int = 64) -> Iterator[Outcome]:
+    """Every skill's outcome, in completion order, with at most ``window`` in flight."""
+    pending: dict[Future[Outcome], int] = {}
+    for number, skill in enumerate(skills):
+        pending[executor.submit(scan_skill, skill, options, cache_folder)] = number
+        if len(pending) >= window:
+            yield from _completed(pending)
+    while pending:
+        yield from _completed(pending)
+
+
+def _completed(pending: dict[Future[Outcome], int]) -> Iterator[Outcome]:
+    """Wait for at least one task; yield what is done, in submission order."""
+    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+    for future in sorted(done, key=pending.__getitem__):
+        del pending[future]
+        yield future.result()
+
+
+class InlineExecutor(Executor):
+    """Runs each task at once in the calling process: ``--jobs 1`` without a pool."""
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        future: Future[T] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:  # handed to the caller through the future
+            future.set_exception(error)
+        return future
+
+
+def executor_for(backend: str, jobs: int, scheduler: str | None) -> Executor:
+    """The executor a scan runs on: in this process, a local process pool, Dask or Ray."""
+    if backend == "local":
+        if jobs <= 1:
+            return InlineExecutor()
+        from concurrent.futures import ProcessPoolExecutor
+        return ProcessPoolExecutor(max_workers=jobs)
+    if backend == "dask":
+        from verifier.backends import dask_executor
+        return dask_executor(scheduler)
+    from verifier.backends import ray_executor
+    return ray_executor(scheduler)
