@@ -191,3 +191,36 @@ def test_unreachable_dask_scheduler_exits_2(tmp_path: Path) -> None:
     assert run.code == 2
     assert run.stderr.startswith("skillbound: error: --scheduler tcp://127.0.0.1:9: cannot "
                                  "reach it: Timed out trying to connect")
+
+
+def test_progress_bar_only_on_a_terminal_outside_ci(tmp_path: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+    mirror(tmp_path, ["git-sync"])
+
+    def stderr_on_a_terminal(ci: str | None) -> str:
+        leader, follower = pty.openpty()
+        env = {k: v for k, v in os.environ.items() if k != "CI"}
+        env.update({"CI": ci} if ci else {})
+        process = subprocess.run(
+            [sys.executable, "-m", "verifier", "scan", "mirror", "--no-cache", "--format",
+             "jsonl", "--quiet"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+            stderr=follower, timeout=120)
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(leader)
+        assert process.returncode == 0
+        return b"".join(chunks).decode("utf-8", "replace")
+
+    assert "scanning" in stderr_on_a_terminal(None)
+    assert stderr_on_a_terminal("true") == ""

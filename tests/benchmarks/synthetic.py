@@ -65,8 +65,8 @@ def shell_file(rng: random.Random, blocks: int) -> str:
     lines = ["#!/usr/bin/env bash", "set -euo pipefail", 'cd "$(dirname "$0")/.."']
     for n in range(blocks):
         lines += [f"step_{n}() {{", f'  local name="item-{n}"',
-                  f'  if [ -f "build/$name.txt" ]; then', f'    cat "build/$name.txt" | wc -l',
-                  "  fi", f'  echo "done $name"', "}", f"step_{n}"]
+                  '  if [ -f "build/$name.txt" ]; then', '    cat "build/$name.txt" | wc -l',
+                  "  fi", '  echo "done $name"', "}", f"step_{n}"]
     lines += [rng.choice(COMMANDS), f'curl -fsS "https://{rng.choice(HOSTS)}/status" -o status.json']
     return "\n".join(lines) + "\n"
 

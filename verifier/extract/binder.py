@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from verifier.extract.visitor import TableVisitor
 from verifier.extract.scope import (Expr, Fixed, ModuleIndex, Scope, from_import_value,
                                     import_value)
 from verifier.extract.values import UNKNOWN, Func, Value
@@ -19,7 +20,7 @@ def dotted_name(node: cst.BaseExpression) -> str:
     return ""
 
 
-class Binder(cst.CSTVisitor):
+class Binder(TableVisitor):
     """Collects the scopes of a module (keyed by their defining node) and their bindings.
 
     ``parent`` is the scope of the code that runs this module with ``exec``: such code sees

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from verifier.capability import Capability, Kind
 from verifier.catalog import Catalog, Entry
@@ -18,6 +17,8 @@ from verifier.extract.effects import Applied, CallSite, apply_entry, escaped
 from verifier.extract.evaluate import Evaluator
 from verifier.extract.values import qualified
 from verifier.extract.facts import CallEdge, ForeignCall, Invocation
+from verifier.extract.positions import Start, start_positions
+from verifier.extract.visitor import TableVisitor
 from verifier.extract.scope import ModuleIndex, Scope
 from verifier.extract.values import Func, Method, Obj, Partial, Ref, Value, Values
 from verifier.extract.sink import MAX_CODE_DEPTH, Origin, Sink
@@ -38,17 +39,15 @@ def walk(module: cst.Module, context: Context, sink: Sink, origin: Origin | None
     """Bind the module's names, then extract its evidence into ``sink``."""
     binder = Binder(ModuleIndex(context.relative, context.files), caller)
     module.visit(binder)
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
-    extractor = Extractor(context, binder, positions, sink, origin, depth)
-    wrapper.module.visit(extractor)
+    extractor = Extractor(context, binder, start_positions(module), sink, origin, depth)
+    module.visit(extractor)
     return extractor
 
-class Extractor(cst.CSTVisitor):
+class Extractor(TableVisitor):
     """Second walk: turns calls, subscripts, references and imports into evidence."""
 
     def __init__(self, context: Context, binder: Binder,
-                 positions: Mapping[cst.CSTNode, CodeRange], sink: Sink, origin: Origin | None,
+                 positions: Mapping[cst.CSTNode, Start], sink: Sink, origin: Origin | None,
                  depth: int) -> None:
         self.context, self.binder, self.positions = context, binder, positions
         self.sink, self.origin, self.depth = sink, origin, depth
@@ -109,8 +108,8 @@ class Extractor(cst.CSTVisitor):
     def _location(self, node: cst.CSTNode) -> Location:
         if self.origin is not None:
             return self.origin.location
-        start = self.positions[node].start
-        return Location(self.context.path, start.line, start.column + 1)
+        line, column = self.positions[node]
+        return Location(self.context.path, line, column + 1)
 
     def _record(self, node: cst.CSTNode, applied: Applied, via: str) -> None:
         location = self._location(node)
