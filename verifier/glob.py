@@ -40,6 +40,7 @@ def _skip_stars(glob: str, i: int) -> int:
     return i
 
 
+@lru_cache(maxsize=65536)
 def includes(wide: str, narrow: str, sep: str | None = None) -> bool:
     """True when every string matched by ``narrow`` is matched by ``wide``."""
     return _includes(tokenize(wide, sep), tokenize(narrow, sep), sep)
