@@ -15,7 +15,7 @@ from verifier.extract import extract_file
 from verifier.extract.facts import FileFacts
 from verifier.extract.archives import is_archive, opaque_archives
 from verifier.extract.link import link
-from verifier.graph import CapabilityGraph
+from verifier.graph import CapabilityGraph, Sketch
 from verifier.manifest import load_manifest
 from verifier.model import Claim, Evidence, Finding, Location, Manifest, Severity, Verdict
 from verifier.lock import Lock, drift
@@ -54,6 +54,8 @@ class SkillReport:
     claims: tuple[Claim, ...]
     capabilities: tuple[CapabilityReport, ...]
     findings: tuple[Finding, ...]
+    graph: Sketch | None = field(default=None, compare=False, repr=False)
+    """The capability graph, for reports that draw it; None when the analysis failed."""
 
 
 @dataclass(frozen=True)
@@ -62,12 +64,14 @@ class Report:
 
     skills: tuple[SkillReport, ...]
     context: str | None = None
+    deployment: Context | None = field(default=None, compare=False, repr=False)
+    """The effective rules of the context checked against (policy file, profile chain)."""
 
 
 def verify(paths: Iterable[Path], options: Options = Options()) -> Report:
     """Discover the skills under ``paths`` and verify each one."""
     skills = tuple(verify_skill(skill, options) for skill in discover(paths))
-    return Report(skills, options.context.name if options.context else None)
+    return Report(skills, options.context.name if options.context else None, options.context)
 
 
 def verify_skill(skill: SkillFolder, options: Options = Options()) -> SkillReport:
@@ -89,6 +93,12 @@ def skill_graph(skill: SkillFolder, options: Options = Options()
 
 def _verify(skill: SkillFolder, options: Options) -> SkillReport:
     manifest, graph = skill_graph(skill, options)
+    return skill_report(skill, manifest, graph, options)
+
+
+def skill_report(skill: SkillFolder, manifest: Manifest, graph: CapabilityGraph,
+                 options: Options = Options()) -> SkillReport:
+    """The verdict, capabilities and findings of one skill from its manifest and graph."""
     found = tuple(sorted(set(manifest.findings) | set(compare(graph, manifest)) |
                          set(_policy_findings(skill, manifest, graph, options)) |
                          set(_lock_findings(skill, manifest, graph, options)),
@@ -96,7 +106,7 @@ def _verify(skill: SkillFolder, options: Options) -> SkillReport:
     capabilities = tuple(CapabilityReport(c, declared(manifest, c, evidence), evidence)
                          for c, evidence in graph.capabilities().items())
     return SkillReport(skill.root, manifest.name, verdict_of(found), manifest.claims,
-                       capabilities, found)
+                       capabilities, found, graph.sketch())
 
 
 def _policy_findings(skill: SkillFolder, manifest: Manifest, graph: CapabilityGraph,
