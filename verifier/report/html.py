@@ -26,6 +26,9 @@ from verifier.report.json import to_dict
 
 TOP = 10
 """Rows in the summary's tables of finding codes and capabilities."""
+CHUNK = 100
+"""Skills per group of table rows and of details: the browser lays out only the groups
+near the screen (``content-visibility``), which keeps thousands of skills fast to open."""
 DECISIONS = {"SB301": "deny", "SB302": "ask", "SB303": "deny (combination)",
              "SB304": "exception expired"}
 VERDICT_ORDER = {str(v): i for i, v in enumerate(Verdict)}
@@ -47,7 +50,7 @@ def view(report: Report) -> dict[str, Any]:
         "top_codes": _top_codes(data["skills"]), "top_capabilities": _top_capabilities(data),
         "codes": sorted({c for s in skills for c in s["codes"]}),
         "kinds": sorted({k for s in skills for k in s["kinds"]}),
-        "skills": skills, "findings": sum(len(s["findings"]) for s in data["skills"]),
+        "skills": skills, "chunk": CHUNK, "findings": sum(len(s["findings"]) for s in data["skills"]),
         "legend": svg.LEGEND, "css": _asset("report.css") + Markup(svg.stylesheet()),
         "js": _asset("report.js"), "defs": Markup(svg.defs()),
     }
@@ -68,25 +71,53 @@ def _asset(name: str) -> Markup:
 
 
 def _skill(index: int, item: dict[str, Any], skill: SkillReport) -> dict[str, Any]:
-    """One skill: the JSON entry plus what the table sorts and filters by, and its picture."""
+    """One skill: the JSON entry plus what the table sorts and filters by, its findings and
+    evidence with paths inside the skill shown relative to it, and its picture."""
     findings = item["findings"]
-    unused = {f["capability"] for f in findings if f["code"] == "SB202"}
     worst = max((Severity.parse(f["severity"]) for f in findings), default=None)
     return {
-        **item, "anchor": f"s{index}", "index": index,
-        "label": item["name"] or item["path"].rsplit("/", 1)[-1],
+        **item, "anchor": f"s{index}", "label": item["name"] or item["path"].rsplit("/", 1)[-1],
         "verdict_rank": VERDICT_ORDER[item["verdict"]],
         "worst": str(worst) if worst is not None else "none",
         "worst_rank": int(worst) + 1 if worst is not None else 0,
         "codes": sorted({f["code"] for f in findings}),
         "kinds": sorted({_kind(c["capability"]) for c in item["capabilities"]}),
         "undeclared": sum(not c["declared"] for c in item["capabilities"]),
-        "claim_rows": [{"capability": c, "unused": c in unused} for c in item["claims"]],
-        "findings": [{**f, "title": RULES[f["code"]].title} for f in findings],
+        "claim_rows": _claims(item), "capability_rows": _capabilities(item),
+        "finding_rows": [_finding(item["path"], f) for f in findings],
         "decisions": [{**f, "decision": DECISIONS.get(f["code"], f["code"])}
                       for f in findings if f.get("rule")],
         "picture": Markup(svg.picture(skill)) if findings else Markup(""),
     }
+
+
+def _claims(item: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each claim, and whether an SB202 finding says no code exercises it."""
+    unused = {f["capability"] for f in item["findings"] if f["code"] == "SB202"}
+    return [{"capability": c, "unused": c in unused} for c in item["claims"]]
+
+
+def _capabilities(item: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each inferred capability with its evidence as ``file:line (via)``."""
+    return [{"capability": c["capability"], "declared": c["declared"],
+             "evidence": ", ".join(f"{_inside(item['path'], e['path'])}:{e['line']} ({e['via']})"
+                                   for e in c["evidence"])}
+            for c in item["capabilities"]]
+
+
+def _finding(skill_path: str, finding: dict[str, Any]) -> dict[str, Any]:
+    """A finding with its code's title, its place and its witness path."""
+    location = finding["location"]
+    return {**finding, "title": RULES[finding["code"]].title,
+            "where": f"{_inside(skill_path, location['path'])}:{location['line']}"
+            if location else "",
+            "steps": " → ".join(_inside(skill_path, step) for step in finding["witness"])}
+
+
+def _inside(skill_path: str, path: str) -> str:
+    """A path below the skill's folder, relative to it (the skill's path heads its section)."""
+    prefix = skill_path.rstrip("/") + "/"
+    return path[len(prefix):] if path.startswith(prefix) else path
 
 
 def _kind(capability: str) -> str:

@@ -86,7 +86,7 @@ def picture(skill: SkillReport, standalone: bool = False) -> str:
         return ""
     marks = highlights(skill)
     layered = layers(skill.graph, marks.nodes)
-    boxes = _boxes(skill.graph, layered)
+    boxes = _boxes(skill.graph, layered, marks)
     rows = max((len(c) for c in layered.columns), default=0)
     bottom = TOP + rows * ROW + (18 if layered.hidden else 0)
     height = bottom + (len(LEGEND) * 16 + 8 if standalone else 0)
@@ -144,12 +144,13 @@ def _text(sketch: Sketch, node: int, marks: frozenset[str]) -> str:
         " (unused)" if "unused" in marks else "")
 
 
-def _boxes(sketch: Sketch, layered: Layers) -> dict[int, Box]:
+def _boxes(sketch: Sketch, layered: Layers, marks: Marks) -> dict[int, Box]:
+    """Columns as wide as their longest name, each centred on the tallest column."""
     rows = max((len(c) for c in layered.columns), default=0)
     boxes: dict[int, Box] = {}
     x = PAD
     for index, column in enumerate(layered.columns):
-        longest = max(len(_shown(_text(sketch, n, frozenset({"undeclared", "unused"}))))
+        longest = max(len(_shown(_text(sketch, n, marks.nodes.get(n, frozenset()))))
                       for n in column)
         width = round(longest * CHAR) + 12
         for row, node in enumerate(column):
@@ -171,7 +172,7 @@ def _edges(layered: Layers, boxes: dict[int, Box], marks: Marks) -> Iterable[str
     for source, target, relation in layered.edges:
         a, b = boxes[source], boxes[target]
         witness = " w" if (source, target) in marks.edges else ""
-        yield f'<path class="e r-{relation}{witness}" d="{_curve(a, b)}"/>'
+        yield f'<path class="{relation}{witness}" d="{_curve(a, b)}"/>'
 
 
 def _curve(a: Box, b: Box) -> str:
@@ -188,16 +189,17 @@ def _curve(a: Box, b: Box) -> str:
 
 
 def _nodes(sketch: Sketch, boxes: dict[int, Box], marks: Marks) -> Iterable[str]:
+    """A box and a name per node, both carrying the node's marks as classes."""
     for node, box in sorted(boxes.items()):
-        mark = marks.nodes.get(node, frozenset())
-        text = _text(sketch, node, mark)
+        mark = sorted(marks.nodes.get(node, frozenset()))
+        text = _text(sketch, node, frozenset(mark))
         shown = _shown(text)
         title = f"<title>{escape(sketch.nodes[node].label)}</title>" if shown != text else ""
         kind = "entry" if node == sketch.entry else sketch.nodes[node].kind
-        classes = " ".join(["n", kind, *sorted(mark)])
-        yield (f'<g class="{classes}">{title}<rect x="{box.x}" y="{box.y}" width="{box.width}"'
-               f' height="{HEIGHT}" rx="3"/><text x="{box.x + 6}" y="{box.y + 14}">'
-               f"{escape(shown)}</text></g>")
+        text_class = f' class="{" ".join(mark)}"' if mark else ""
+        yield (f'<rect class="{" ".join([kind, *mark])}" x="{box.x}" y="{box.y}" '
+               f'width="{box.width}" height="{HEIGHT}" rx="3"/><text{text_class} '
+               f'x="{box.x + 6}" y="{box.y + 14}">{title}{escape(shown)}</text>')
 
 
 def _note(hidden: int, y: int) -> list[str]:
@@ -215,7 +217,7 @@ def _legend(y: int) -> list[str]:
 def _frame(title: str, width: int, height: int, standalone: bool, body: list[str]) -> str:
     attributes = (f'class="sb-graph" width="{width}" height="{height}" '
                   f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}"')
-    head = f"<svg {attributes}><title>{escape(title)}</title>"
+    head = f"<svg {attributes}>"
     if standalone:
         head = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                 f'<svg xmlns="http://www.w3.org/2000/svg" {attributes}>'

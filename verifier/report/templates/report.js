@@ -6,25 +6,55 @@
   var table = document.getElementById("skill-table");
   var form = document.getElementById("filters");
   var shown = document.getElementById("shown");
-  var body = table.tBodies[0];
-  var rows = Array.prototype.slice.call(body.rows);
-  var entries = rows.map(function (row) {
+  var bodies = Array.prototype.slice.call(table.tBodies);
+  var chunk = bodies[0] ? bodies[0].rows.length : 0;
+  var rows = [];
+  bodies.forEach(function (body) { rows = rows.concat(Array.prototype.slice.call(body.rows)); });
+  var groups = Array.prototype.slice.call(document.querySelectorAll("#details .chunk"));
+  var order = rows.slice();
+  var entries = rows.map(function (row, index) {
     var anchor = row.querySelector("a").getAttribute("href").slice(1);
+    row.dataset.index = index;
     return {
       row: row,
       details: document.getElementById(anchor),
       codes: row.dataset.codes.split(" "),
       kinds: row.dataset.kinds.split(" "),
-      text: (row.cells[0].textContent + " " + row.cells[1].textContent + " " +
-             row.dataset.caps + " " + row.dataset.codes).toLowerCase()
+      text: null
     };
   });
+
+  // What a search looks in: the row and everything its details say, read on first use.
+  function text(entry) {
+    if (entry.text === null) {
+      entry.text = (entry.row.textContent + " " +
+                    (entry.details ? entry.details.textContent : "")).toLowerCase();
+    }
+    return entry.text;
+  }
 
   function matches(entry, wanted) {
     return (!wanted.verdict || entry.row.dataset.verdict === wanted.verdict) &&
       (!wanted.code || entry.codes.indexOf(wanted.code) >= 0) &&
       (!wanted.kind || entry.kinds.indexOf(wanted.kind) >= 0) &&
-      (!wanted.text || entry.text.indexOf(wanted.text) >= 0);
+      (!wanted.text || text(entry).indexOf(wanted.text) >= 0);
+  }
+
+  // Rows are held in blocks (tbody) that the browser skips while off screen: after sorting or
+  // filtering, the shown rows fill the first blocks in order, and empty blocks are hidden.
+  function place() {
+    var shownFirst = order.filter(function (row) { return !row.hidden; })
+      .concat(order.filter(function (row) { return row.hidden; }));
+    bodies.forEach(function (body, index) {
+      var fragment = document.createDocumentFragment();
+      var slice = shownFirst.slice(index * chunk, (index + 1) * chunk);
+      slice.forEach(function (row) { fragment.appendChild(row); });
+      body.appendChild(fragment);
+      body.hidden = slice.every(function (row) { return row.hidden; });
+    });
+    groups.forEach(function (group) {
+      group.hidden = !group.querySelector("details.skill:not([hidden])");
+    });
   }
 
   function filter() {
@@ -39,6 +69,7 @@
       if (keep) { count += 1; }
     });
     shown.textContent = count + " of " + entries.length + " skills shown";
+    place();
   }
 
   function key(row, column) {
@@ -54,14 +85,12 @@
       cell.setAttribute("aria-sort", "none");
     });
     header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-    var order = rows.slice().sort(function (a, b) {
+    order = rows.slice().sort(function (a, b) {
       var x = key(a, column), y = key(b, column);
       if (x !== y) { return (x < y ? -1 : 1) * (ascending ? 1 : -1); }
       return Number(a.dataset.index) - Number(b.dataset.index);
     });
-    var fragment = document.createDocumentFragment();
-    order.forEach(function (row) { fragment.appendChild(row); });
-    body.appendChild(fragment);
+    place();
   }
 
   function reveal() {
@@ -89,8 +118,8 @@
     var button = event.target.closest("button");
     if (button) { sort(button.closest("th")); }
   });
-  body.addEventListener("click", function (event) {
-    var link = event.target.closest("a");
+  table.addEventListener("click", function (event) {
+    var link = event.target.closest("tbody a");
     if (link) { setTimeout(reveal, 0); }
   });
   window.addEventListener("hashchange", reveal);
