@@ -13,9 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 
+import markupsafe
+
 from verifier.graph import Sketch
 from verifier.paths import display_path
 from verifier.pipeline import SkillReport
+from verifier.report.highlight import Marks, highlights
 from verifier.report.layout import HEADINGS, Layers, layers
 
 CHAR = 6.6
@@ -26,15 +29,6 @@ LEGEND = ("! dashed red border: undeclared capability (the manifest does not cla
           "thick purple line, bold name: witness path from SKILL.md to a finding",
           "dotted border, (unused): a claim no code exercises")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-
-
-@dataclass(frozen=True)
-class Marks:
-    """What a picture highlights: marks per node (``undeclared``, ``unused``, ``witness``)
-    and the witness edges."""
-
-    nodes: dict[int, frozenset[str]]
-    edges: frozenset[tuple[int, int]]
 
 
 @dataclass(frozen=True)
@@ -58,12 +52,9 @@ class Box:
 
 
 def escape(text: str) -> str:
-    """Text safe in XML and HTML, both as content and inside a quoted attribute."""
-    text = _CONTROL.sub("\ufffd", text)
-    for raw, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"),
-                        ("'", "&#39;")):
-        text = text.replace(raw, entity)
-    return text
+    """Text safe in XML and HTML, as content and inside a quoted attribute: markup
+    characters escaped, characters XML forbids replaced."""
+    return str(markupsafe.escape(_CONTROL.sub("\ufffd", text)))
 
 
 def stylesheet() -> str:
@@ -97,41 +88,6 @@ def picture(skill: SkillReport, standalone: bool = False) -> str:
     if standalone:
         body += _legend(bottom + 12)
     return _frame(f"Capability graph of {name}", width, height, standalone, body)
-
-
-def highlights(skill: SkillReport) -> Marks:
-    """Undeclared capabilities, unused claims (SB202) and the witness paths of findings."""
-    assert skill.graph is not None
-    nodes = skill.graph.nodes
-    undeclared = {str(c.capability) for c in skill.capabilities if not c.declared}
-    unused = {str(f.capability) for f in skill.findings if f.code == "SB202"}
-    marks = {i: frozenset(mark for mark, kind, names in (("undeclared", "capability", undeclared),
-                                                          ("unused", "claim", unused))
-                          if n.kind == kind and n.name in names)
-             for i, n in enumerate(nodes)}
-    witness_nodes, edges = _witness(skill)
-    for i in witness_nodes:
-        marks[i] = marks[i] | {"witness"}
-    return Marks({i: m for i, m in marks.items() if m}, edges)
-
-
-def _witness(skill: SkillReport) -> tuple[set[int], frozenset[tuple[int, int]]]:
-    """Nodes and edges on the witness paths, up to the capability each finding is about."""
-    assert skill.graph is not None
-    by_label: dict[str, list[int]] = {}
-    for i, node in enumerate(skill.graph.nodes):
-        by_label.setdefault(f"capability:{node.name}" if node.kind == "capability"
-                            else node.label, []).append(i)
-    nodes: set[int] = set()
-    edges: set[tuple[int, int]] = set()
-    for finding in skill.findings:
-        steps = list(finding.witness)
-        if steps and finding.capability is not None:
-            steps.append(f"capability:{finding.capability}")
-        chain = [by_label.get(step, []) for step in steps]
-        nodes.update(i for step in chain for i in step)
-        edges.update((a, b) for here, after in zip(chain, chain[1:]) for a in here for b in after)
-    return nodes, frozenset(edges)
 
 
 def _shown(text: str) -> str:
