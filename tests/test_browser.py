@@ -92,6 +92,8 @@ def test_filters_combine_code_kind_and_text(page: Any, report: tuple[Path, dict]
              if any(c["capability"].startswith("mail.send") for c in s["capabilities"])]
     assert kinds and visible_paths(page) == kinds
     choose(page, "kind", "")
+    # The page says what the JSON report says, plus code titles and headings; none of those
+    # holds the word, so the skills found are those whose JSON entry holds it.
     page.fill("#filters input[name=q]", "CREDENTIALS")
     assert visible_paths(page) == [s["path"] for s in skills if "credentials" in
                                    repr(s).lower() or "credentials" in s["path"]]

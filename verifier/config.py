@@ -15,7 +15,8 @@ from verifier.policy.model import PolicyError
 KEYS: dict[str, tuple[type, tuple[str, ...]]] = {
     "policy": (str, ()), "context": (str, ()),
     "fail-on": (str, ("info", "low", "medium", "high", "critical")),
-    "format": (str, ("github", "json", "markdown", "sarif", "text")), "strict-manifest": (bool, ()),
+    "format": (str, ("github", "html", "json", "markdown", "sarif", "text")),
+    "strict-manifest": (bool, ()),
 }
 """Each key: its type and, for strings, the values allowed (empty: any)."""
 

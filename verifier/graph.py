@@ -85,6 +85,7 @@ class CapabilityGraph:
         self._relative: dict[Path, str] = {}
         self._flows: tuple[Flow, ...] = ()
         self._risks: list[Risk] = []
+        self._shown: dict[str, str] = {}
 
     @classmethod
     def build(cls, root: Path, manifest: Manifest,
@@ -193,14 +194,17 @@ class CapabilityGraph:
                       tuple(edges), index[_file(self.manifest)])
 
     def _label(self, node: Node) -> str:
-        kind = node[0]
-        if kind == "file":
-            return display_path(self.root / node[1])
-        if kind == "function":
-            return f"{display_path(self.root / node[1])}:{node[2]}"
-        if kind == "site":
-            return f"{display_path(self.root / node[1])}:{node[2]}"
+        if node[0] == "file":
+            return self._path(node[1])
+        if node[0] in ("function", "site"):
+            return f"{self._path(node[1])}:{node[2]}"
         return ":".join(node)
+
+    def _path(self, relative: str) -> str:
+        """A file of the skill as reports show it, computed once per file."""
+        if relative not in self._shown:
+            self._shown[relative] = display_path(self.root / relative)
+        return self._shown[relative]
 
 
 def _name(node: Node) -> str:

@@ -12,9 +12,8 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
 from markupsafe import Markup
 
 from verifier.findings import RULES
@@ -23,6 +22,9 @@ from verifier.pipeline import Report, SkillReport
 from verifier.policy import Context
 from verifier.report import svg
 from verifier.report.json import to_dict
+
+if TYPE_CHECKING:
+    import jinja2
 
 TOP = 10
 """Rows in the summary's tables of finding codes and capabilities."""
@@ -58,6 +60,8 @@ def view(report: Report) -> dict[str, Any]:
 
 @cache
 def _template() -> jinja2.Template:
+    """The page template; Jinja2 is imported only when a page is rendered."""
+    import jinja2
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("verifier.report", "templates"), autoescape=True,
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)

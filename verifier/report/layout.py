@@ -48,7 +48,8 @@ def layers(sketch: Sketch, important: Collection[int] = ()) -> Layers:
     group = {n: _group(sketch, n) for n in graph}
     kept = _kept(graph, group, frozenset(important))
     hidden = len(graph) - len(kept)
-    graph = nx.DiGraph(graph.subgraph(kept))
+    if hidden:
+        graph = nx.DiGraph(graph.subgraph(kept))
     column = _columns(graph, group)
     columns = _ordered(graph, column)
     edges = tuple(sorted((a, b, str(data["relation"])) for a, b, data in graph.edges(data=True)))
