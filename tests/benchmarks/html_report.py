@@ -22,7 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.browser import browser, missing  # noqa: E402
 
-SKILL = "---\nname: {name}\ndescription: Generated skill {index} for the HTML benchmark.\n{claims}---\n{body}"
+SKILL = ("---\nname: {name}\ndescription: Generated skill {index} for the HTML benchmark.\n"
+         "{claims}---\n{body}")
 
 
 def _python(index: int, calls: list[str]) -> str:

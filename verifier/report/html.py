@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
@@ -52,9 +51,10 @@ def view(report: Report) -> dict[str, Any]:
         "top_codes": _top_codes(data["skills"]), "top_capabilities": _top_capabilities(data),
         "codes": sorted({c for s in skills for c in s["codes"]}),
         "kinds": sorted({k for s in skills for k in s["kinds"]}),
-        "skills": skills, "chunk": CHUNK, "findings": sum(len(s["findings"]) for s in data["skills"]),
-        "legend": svg.LEGEND, "css": _asset("report.css") + Markup(svg.stylesheet()),
-        "js": _asset("report.js"), "defs": Markup(svg.defs()),
+        "skills": skills, "chunk": CHUNK,
+        "findings": sum(len(s["findings"]) for s in data["skills"]), "legend": svg.LEGEND,
+        "css": Markup(svg.asset("report.css") + svg.asset("graph.css")),
+        "js": Markup(svg.asset("report.js")), "defs": Markup(svg.defs()),
     }
 
 
@@ -66,12 +66,6 @@ def _template() -> jinja2.Template:
         loader=jinja2.PackageLoader("verifier.report", "templates"), autoescape=True,
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     return environment.get_template("report.html.j2")
-
-
-def _asset(name: str) -> Markup:
-    """Our own stylesheet or script, inlined (never skill content)."""
-    return Markup(resources.files("verifier.report").joinpath(f"templates/{name}")
-                  .read_text("utf-8"))
 
 
 def _skill(index: int, item: dict[str, Any], skill: SkillReport) -> dict[str, Any]:

@@ -57,9 +57,14 @@ def escape(text: str) -> str:
     return str(markupsafe.escape(_CONTROL.sub("\ufffd", text)))
 
 
+def asset(name: str) -> str:
+    """One of our own files beside the page template (a stylesheet or a script)."""
+    return resources.files("verifier.report").joinpath(f"templates/{name}").read_text("utf-8")
+
+
 def stylesheet() -> str:
     """The picture's CSS: inside a standalone SVG, and in the HTML report's stylesheet."""
-    return resources.files("verifier.report").joinpath("templates/graph.css").read_text("utf-8")
+    return asset("graph.css")
 
 
 def defs() -> str:
