@@ -12,9 +12,9 @@
   bodies.forEach(function (body) { rows = rows.concat(Array.prototype.slice.call(body.rows)); });
   var groups = Array.prototype.slice.call(document.querySelectorAll("#details .chunk"));
   var order = rows.slice();
-  var entries = rows.map(function (row, index) {
+  var position = new Map(rows.map(function (row, index) { return [row, index]; }));
+  var entries = rows.map(function (row) {
     var anchor = row.querySelector("a").getAttribute("href").slice(1);
-    row.dataset.index = index;
     return {
       row: row,
       details: document.getElementById(anchor),
@@ -88,7 +88,7 @@
     order = rows.slice().sort(function (a, b) {
       var x = key(a, column), y = key(b, column);
       if (x !== y) { return (x < y ? -1 : 1) * (ascending ? 1 : -1); }
-      return Number(a.dataset.index) - Number(b.dataset.index);
+      return position.get(a) - position.get(b);
     });
     place();
   }
