@@ -195,3 +195,24 @@ def test_the_templates_ship_with_the_package() -> None:
     present = {path.name for path in (ROOT / "verifier" / "report" / "templates").iterdir()
                if path.is_file()}
     assert shipped == present
+
+
+def test_a_skill_whose_analysis_failed_says_it_has_no_graph() -> None:
+    from verifier.model import Finding, Location, Severity, Verdict
+    from verifier.pipeline import Report, SkillReport
+    from verifier.report.html import render
+    failed = Finding("SB901", Severity.HIGH, "boom", Location(Path("broken")))
+    page = parse(render(Report((SkillReport(Path("broken"), None, Verdict.ERROR, (), (),
+                                            (failed,)),))))
+    details = page.one("details")
+    assert not details.all("svg")
+    assert details.one("p", class_="note").text() == (
+        "No graph: the analysis of this skill did not complete.")
+    assert {dd.attrs["data-count"]: dd.text() for dd in page.all("dd")}["error"] == "1"
+
+
+def test_an_empty_report_is_a_page_too() -> None:
+    from verifier.pipeline import Report
+    from verifier.report.html import render
+    page = parse(render(Report(())))
+    assert not page.all("details") and page.one("dd", data_count="skills").text() == "0"
