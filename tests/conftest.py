@@ -65,3 +65,29 @@ def write_skill(folder: Path, frontmatter: str, files: dict[str, str] | None = N
 def run_cli() -> Any:
     """The ``skillbound`` runner, as a fixture."""
     return skillbound
+
+
+HOSTILE_NAME = "<script>alert('name')</script><img src=http://127.0.0.1:9/leak.png>"
+"""A skill name that runs script and loads an image if a report fails to escape it."""
+
+
+@dataclass(frozen=True)
+class HtmlReport:
+    """The HTML report of the corpus and one hostile skill, and the JSON report of the same."""
+
+    file: Path
+    data: Any
+
+
+@pytest.fixture(scope="session")
+def html_report(tmp_path_factory: pytest.TempPathFactory) -> HtmlReport:
+    """``check corpus HOSTILE --format html -o FILE`` and ``--format json``, run once."""
+    folder = tmp_path_factory.mktemp("html")
+    write_skill(folder / "hostile", f'name: "{HOSTILE_NAME}"\ndescription: "</style></script>"\n'
+                'capabilities: ["fs.read(<b onclick=x()>)"]',
+                {"scripts/<i>x.py": "import requests\nrequests.get('https://a.example/')\n"},
+                "Run `python scripts/<i>x.py`.\n")
+    output = folder / "report.html"
+    args = ("check", "corpus", folder / "hostile")
+    assert skillbound(*args, "--format", "html", "-o", output, cwd=ROOT).code == 1
+    return HtmlReport(output, skillbound(*args, "--format", "json", cwd=ROOT).json())

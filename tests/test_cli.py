@@ -133,10 +133,11 @@ def test_version_and_console_script(tmp_path: Path) -> None:
 def test_cli_choices_match_the_registries() -> None:
     """The parser lists formats and severities without importing the pipeline; keep in step."""
     from verifier.cli import FORMATS, SEVERITIES
+    from verifier.config import KEYS
     from verifier.model import Severity
     from verifier.report import RENDERERS
-    assert FORMATS == tuple(sorted(RENDERERS))
-    assert SEVERITIES == tuple(str(s) for s in Severity)
+    assert FORMATS == tuple(sorted(RENDERERS)) == KEYS["format"][1]
+    assert SEVERITIES == tuple(str(s) for s in Severity) == KEYS["fail-on"][1]
 
 
 def test_readme_documents_every_finding_code_and_ci_runs_its_test_command() -> None:

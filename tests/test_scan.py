@@ -54,7 +54,7 @@ def test_jsonl_matches_check_and_is_independent_of_jobs(tmp_path: Path) -> None:
     assert streamed == checked
     assert [s["path"] for s in streamed] == sorted(
         f"mirror/skills/owner{n % 3}/{name}" for n, name in enumerate(NAMES))
-    for whole in ("json", "sarif", "text"):
+    for whole in ("json", "sarif", "text", "html"):
         by_one = scan(tmp_path, "mirror", "--format", whole, "--jobs", "1", "--no-cache")
         by_two = scan(tmp_path, "mirror", "--format", whole, "--jobs", "2", "--no-cache")
         assert by_one.stdout == by_two.stdout != ""
@@ -80,6 +80,11 @@ def test_cache_hits_and_invalidation(tmp_path: Path) -> None:
     warm = scan(tmp_path, "mirror", "--format", "jsonl", "--jobs", "1")
     assert "0 from the cache" in cold.stderr and "2 from the cache" in warm.stderr
     assert warm.stdout == cold.stdout
+    # The pictures of the HTML report come from the cache too, unchanged.
+    fresh = scan(tmp_path, "mirror", "--format", "html", "--no-cache")
+    cached = scan(tmp_path, "mirror", "--format", "html")
+    assert "2 from the cache" in cached.stderr and "<svg" in cached.stdout
+    assert cached.stdout == fresh.stdout
     entries = sorted((tmp_path / "cache").glob("*/*.json"))
     assert len(entries) == 2
 

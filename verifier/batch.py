@@ -44,7 +44,8 @@ def run_scan(roots: Sequence[Path], options: Options, settings: dict[str, Any], 
         if not streaming:
             from verifier.report import render
             context = options.context.name if options.context else None
-            report = Report(tuple(sorted(whole, key=lambda r: r.root)), context)
+            report = Report(tuple(sorted(whole, key=lambda r: r.root)), context,
+                            options.context)
             stream.write(render(report, settings["format"]))
     if not quiet:
         sys.stderr.write(summary.render(time.perf_counter() - start))

@@ -21,6 +21,7 @@ from typing import Any
 from verifier import __version__
 from verifier.capability import Capability
 from verifier.discover import FileStatus, SkillFile, SkillFolder
+from verifier.graph import Sketch, SketchNode
 from verifier.model import Claim, Evidence, Finding, Location, Severity
 from verifier.pipeline import Analysis, CapabilityReport, Options
 from verifier.suppress import Suppression
@@ -53,7 +54,7 @@ class AnalysisCache:
     def key(self, skill: SkillFolder, files: tuple[SkillFile, ...], options: Options) -> str:
         """The entry's key: analyzer, catalogs, options, and the skill's exact content."""
         digest = hashlib.sha256()
-        for part in (f"skillbound-cache/{FORMAT}", __version__, catalog_hash(),
+        for part in (f"skillbound-cache/{FORMAT}", __version__, catalog_hash(), os.getcwd(),
                      str(options.strict_manifest), str(options.limits.file_bytes),
                      os.path.abspath(skill.root), str(skill.manifest)):
             digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
@@ -120,6 +121,10 @@ def _encode(analysis: Analysis) -> dict[str, Any]:
         "findings": [_finding(f) for f in analysis.findings],
         "suppressions": [[_location(s.location), list(s.codes), s.reason, s.standalone]
                          for s in analysis.suppressions],
+        "sketch": None if analysis.sketch is None else {
+            "nodes": [[n.kind, n.name, n.label] for n in analysis.sketch.nodes],
+            "edges": [list(edge) for edge in analysis.sketch.edges],
+            "entry": analysis.sketch.entry},
     }
 
 
@@ -137,7 +142,17 @@ def _decode(payload: dict[str, Any], skill: SkillFolder) -> Analysis:
         tuple(_to_finding(f) for f in payload["findings"]),
         tuple(Suppression(_to_location(where), tuple(map(str, codes)), str(reason),
                           bool(standalone))
-              for where, codes, reason, standalone in payload["suppressions"]))
+              for where, codes, reason, standalone in payload["suppressions"]),
+        _to_sketch(payload["sketch"]))
+
+
+def _to_sketch(data: dict[str, Any] | None) -> Sketch | None:
+    if data is None:
+        return None
+    return Sketch(tuple(SketchNode(str(kind), str(name), str(label))
+                        for kind, name, label in data["nodes"]),
+                  tuple((int(a), int(b), str(relation)) for a, b, relation in data["edges"]),
+                  int(data["entry"]))
 
 
 def _location(location: Location) -> list[Any]:

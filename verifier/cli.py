@@ -12,7 +12,7 @@ from typing import Any, Callable
 from verifier import __version__
 from verifier.gate import OK, USAGE
 
-FORMATS = ("github", "json", "markdown", "sarif", "text")
+FORMATS = ("github", "html", "json", "markdown", "sarif", "text")
 SCAN_FORMATS = ("jsonl", *FORMATS)
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 DEFAULTS: dict[str, Any] = {"format": "text", "fail-on": "high", "strict-manifest": False,
@@ -43,8 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("skill", type=Path, metavar="SKILL")
     explain.add_argument("capability", nargs="?", metavar="CAPABILITY",
                          help="only capabilities this one covers, e.g. net.connect")
-    explain.add_argument("--graph", choices=("dot", "graphml", "json"),
-                         help="export the whole graph instead")
+    explain.add_argument("--graph", choices=("dot", "graphml", "json", "svg"),
+                         help="export the whole graph instead (svg: the picture of the "
+                         "HTML report)")
     lock = commands.add_parser("lock", help="record each skill in skillbound.lock")
     lock.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     init = commands.add_parser("init", help="write the least-privilege capabilities: block",
@@ -274,7 +275,7 @@ def explain(args: argparse.Namespace) -> int:
     """``skillbound explain``: witness paths in the terminal, or the graph exported."""
     from verifier.capability import Capability, CapabilityError
     from verifier.discover import DiscoveryError, discover
-    from verifier.pipeline import skill_graph
+    from verifier.pipeline import analysis_of, judge, skill_graph
     from verifier.report.graph import EXPORTS, explain as explain_graph
     try:
         wanted = Capability.parse(args.capability) if args.capability else None
@@ -283,9 +284,9 @@ def explain(args: argparse.Namespace) -> int:
         print(f"skillbound: error: {error}", file=sys.stderr)
         return USAGE
     for skill in skills:
-        _, graph = skill_graph(skill)
-        sys.stdout.write(EXPORTS[args.graph](graph) if args.graph else
-                         explain_graph(graph, wanted))
+        manifest, graph = skill_graph(skill)
+        sys.stdout.write(EXPORTS[args.graph](graph, judge(analysis_of(skill, manifest, graph)))
+                         if args.graph else explain_graph(graph, wanted))
     return OK
 
 

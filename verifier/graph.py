@@ -28,6 +28,27 @@ SINKS = frozenset({Kind.NET_CONNECT})
 """Capabilities that send data out of the machine (mail goes out over a net.connect too)."""
 
 
+@dataclass(frozen=True, order=True)
+class SketchNode:
+    """A node of the graph as plain text: its kind, the short name a picture shows, and
+    the label witness paths use for it."""
+
+    kind: str
+    name: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Sketch:
+    """The graph as frozen values, for reports that draw it: nodes, edges between node
+    indices with their relation (``contains``, ``calls``, ``exercises``...), and the index
+    of the manifest file (SKILL.md), where witness paths start."""
+
+    nodes: tuple[SketchNode, ...]
+    edges: tuple[tuple[int, int, str], ...]
+    entry: int
+
+
 @dataclass(frozen=True)
 class Flow:
     """A secret source and an outbound sink exercised in the same file."""
@@ -64,6 +85,7 @@ class CapabilityGraph:
         self._relative: dict[Path, str] = {}
         self._flows: tuple[Flow, ...] = ()
         self._risks: list[Risk] = []
+        self._shown: dict[str, str] = {}
 
     @classmethod
     def build(cls, root: Path, manifest: Manifest,
@@ -162,15 +184,37 @@ class CapabilityGraph:
         """Secret sources and outbound sinks exercised in the same file."""
         return self._flows
 
+    def sketch(self) -> Sketch:
+        """The graph as sorted, frozen values (see ``Sketch``)."""
+        nodes = sorted(self.graph.nodes)
+        index = {node: i for i, node in enumerate(nodes)}
+        edges = sorted({(index[a], index[b], str(key))
+                        for a, b, key in self.graph.edges(keys=True)})
+        return Sketch(tuple(SketchNode(n[0], _name(n), self._label(n)) for n in nodes),
+                      tuple(edges), index[_file(self.manifest)])
+
     def _label(self, node: Node) -> str:
-        kind = node[0]
-        if kind == "file":
-            return display_path(self.root / node[1])
-        if kind == "function":
-            return f"{display_path(self.root / node[1])}:{node[2]}"
-        if kind == "site":
-            return f"{display_path(self.root / node[1])}:{node[2]}"
+        if node[0] == "file":
+            return self._path(node[1])
+        if node[0] in ("function", "site"):
+            return f"{self._path(node[1])}:{node[2]}"
         return ":".join(node)
+
+    def _path(self, relative: str) -> str:
+        """A file of the skill as reports show it, computed once per file."""
+        if relative not in self._shown:
+            self._shown[relative] = display_path(self.root / relative)
+        return self._shown[relative]
+
+
+def _name(node: Node) -> str:
+    """What a picture shows for a node: a function's name, a call site's file and line."""
+    kind = node[0]
+    if kind == "site":
+        return f"{node[1].rsplit('/', 1)[-1]}:{node[2]}"
+    if kind == "function":
+        return node[2]
+    return node[1] if len(node) > 1 else kind  # a file, capability or claim; the skill
 
 
 def _reaches(source: Node, target: Node, key: object) -> bool:

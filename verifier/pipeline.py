@@ -16,7 +16,7 @@ from verifier.extract import extract_file
 from verifier.extract.facts import FileFacts
 from verifier.extract.archives import is_archive, opaque_archives
 from verifier.extract.link import link
-from verifier.graph import CapabilityGraph
+from verifier.graph import CapabilityGraph, Sketch
 from verifier.manifest import load_manifest
 from verifier.model import Claim, Evidence, Finding, Location, Manifest, Severity, Verdict
 from verifier.lock import Lock, drift
@@ -66,6 +66,8 @@ class SkillReport:
     """The findings that count: they decide the verdict and the exit code."""
     suppressed: tuple[Suppressed, ...] = ()
     """Findings an inline suppression or the baseline accepted, with the reason."""
+    graph: Sketch | None = field(default=None, compare=False, repr=False)
+    """The capability graph, for reports that draw it; None when the analysis failed."""
 
 
 @dataclass(frozen=True)
@@ -74,12 +76,14 @@ class Report:
 
     skills: tuple[SkillReport, ...]
     context: str | None = None
+    deployment: Context | None = field(default=None, compare=False, repr=False)
+    """The effective rules of the context checked against (policy file, profile chain)."""
 
 
 def verify(paths: Iterable[Path], options: Options = Options()) -> Report:
     """Discover the skills under ``paths`` and verify each one."""
     skills = tuple(verify_skill(skill, options) for skill in discover(paths))
-    return Report(skills, options.context.name if options.context else None)
+    return Report(skills, options.context.name if options.context else None, options.context)
 
 
 def verify_skill(skill: SkillFolder, options: Options = Options()) -> SkillReport:
@@ -100,6 +104,8 @@ class Analysis:
     capabilities: tuple[CapabilityReport, ...]
     findings: tuple[Finding, ...]
     suppressions: tuple[Suppression, ...] = ()
+    sketch: Sketch | None = None
+    """The capability graph as plain values, for reports that draw it."""
 
     @property
     def complete(self) -> bool:
@@ -130,12 +136,19 @@ def _analyse(skill: SkillFolder, options: Options, files: tuple[SkillFile, ...] 
         files = skill_files(skill) if skill.manifest is not None else ()
     within, too_large = options.limits.split(files)
     manifest, graph = skill_graph(skill, options, within)
-    found = {*manifest.findings, *compare(graph, manifest), *too_large}
+    return analysis_of(skill, manifest, graph, too_large, read_suppressions(within))
+
+
+def analysis_of(skill: SkillFolder, manifest: Manifest, graph: CapabilityGraph,
+                extra: Iterable[Finding] = (), suppressions: Iterable[Suppression] = ()
+                ) -> Analysis:
+    """The analysis of a skill from its manifest and capability graph."""
+    found = {*manifest.findings, *compare(graph, manifest), *extra}
     capabilities = tuple(CapabilityReport(c, declared(manifest, c, evidence), evidence)
                          for c, evidence in graph.capabilities().items())
     return Analysis(skill, manifest.name, manifest.claims, capabilities,
-                    tuple(sorted(found, key=findings.order)),
-                    tuple(read_suppressions(within)))
+                    tuple(sorted(found, key=findings.order)), tuple(suppressions),
+                    graph.sketch())
 
 
 def judge(analysis: Analysis, options: Options = Options()) -> SkillReport:
@@ -147,7 +160,7 @@ def judge(analysis: Analysis, options: Options = Options()) -> SkillReport:
         found |= {*_policy_findings(analysis, options), *_lock_findings(analysis, options)}
     active, suppressed = _accepted(skill, found, analysis.suppressions, options)
     return SkillReport(skill.root, analysis.name, verdict_of(active), analysis.claims,
-                       analysis.capabilities, active, suppressed)
+                       analysis.capabilities, active, suppressed, analysis.sketch)
 
 
 def skill_graph(skill: SkillFolder, options: Options = Options(),

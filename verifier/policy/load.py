@@ -39,6 +39,11 @@ class Policy:
     resources: dict[str, list[str]]
     exceptions: list[dict[str, Any]]
 
+    @property
+    def source(self) -> str:
+        """Where the policy comes from: its file, or the built-ins."""
+        return display_path(self.document.path) if self.document else "built-in profiles"
+
     def where(self, keypath: KeyPath) -> str:
         """``file:line`` of a key path, or where a built-in profile comes from."""
         if keypath and keypath[0] == "profiles" and keypath[1] in builtin_profiles() and (
@@ -147,8 +152,7 @@ def context(policy: Policy, name: str) -> Context:
     """The effective rules of context ``name``: its own, then its profile chain's."""
     if name not in policy.contexts:
         known = ", ".join(sorted(policy.contexts)) or "none"
-        source = display_path(policy.document.path) if policy.document else "the policy"
-        raise PolicyError(f"{source}: context {name!r} is not defined; defined: {known}")
+        raise PolicyError(f"{policy.source}: context {name!r} is not defined; defined: {known}")
     owner = policy.contexts[name]
     chain = _chain(policy, owner["profile"], ("contexts", name, "profile"))
     levels = [("contexts", name, owner)] + [("profiles", p, policy.profiles[p]) for p in chain]
@@ -162,7 +166,7 @@ def context(policy: Policy, name: str) -> Context:
     exceptions = tuple(_exception(policy, i) for i, e in enumerate(policy.exceptions)
                        if e["context"] == name)
     return Context(name, tuple(chain), lists["deny"], lists["ask"], lists["allow"], default,
-                   default_where, combinations, exceptions)
+                   default_where, combinations, exceptions, policy.source)
 
 
 def _default(policy: Policy, chain: list[str]) -> tuple[Decision, str]:

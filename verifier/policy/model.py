@@ -74,3 +74,5 @@ class Context:
     default_where: str
     combinations: tuple[Combination, ...]
     exceptions: tuple[Exception_, ...]
+    source: str = "built-in profiles"
+    """The policy file the context is defined in."""

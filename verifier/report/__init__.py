@@ -6,6 +6,7 @@ from typing import Callable
 
 from verifier.pipeline import Report
 from verifier.report import github as github_format
+from verifier.report import html as html_format
 from verifier.report import json as json_format
 from verifier.report import markdown as markdown_format
 from verifier.report import sarif as sarif_format
@@ -18,6 +19,7 @@ RENDERERS: dict[str, Renderer] = {
     "json": json_format.render,
     "sarif": sarif_format.render,
     "github": github_format.render,
+    "html": html_format.render,
     "markdown": markdown_format.render,
 }
 

@@ -10,6 +10,8 @@ import networkx as nx
 from verifier.capability import Capability
 from verifier.graph import CapabilityGraph, Node
 from verifier.paths import display_path
+from verifier.pipeline import SkillReport
+from verifier.report.svg import picture
 
 
 def explain(graph: CapabilityGraph, wanted: Capability | None) -> str:
@@ -64,5 +66,16 @@ def to_json(graph: CapabilityGraph) -> str:
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
-EXPORTS: dict[str, Callable[[CapabilityGraph], str]] = {
-    "dot": to_dot, "graphml": to_graphml, "json": to_json}
+def to_svg(graph: CapabilityGraph, skill: SkillReport) -> str:
+    """The picture of the HTML report, alone: a standalone SVG with its legend."""
+    return picture(skill, standalone=True)
+
+
+def _whole(export: Callable[[CapabilityGraph], str]) -> Export:
+    """An export that needs the whole graph and nothing of the verdict."""
+    return lambda graph, skill: export(graph)
+
+
+Export = Callable[[CapabilityGraph, SkillReport], str]
+EXPORTS: dict[str, Export] = {"dot": _whole(to_dot), "graphml": _whole(to_graphml),
+                              "json": _whole(to_json), "svg": to_svg}
