@@ -24,8 +24,11 @@ PARSED_SUFFIXES = frozenset({"", ".py", ".md", ".sh", ".bash", ".zsh", ".js", ".
 files (images, data) are never parsed, so their size does not matter."""
 
 
-class TimeLimitExceeded(Exception):
-    """The skill's analysis ran out of time."""
+class TimeLimitExceeded(BaseException):
+    """The skill's analysis ran out of time.
+
+    A ``BaseException``, like ``KeyboardInterrupt``: handlers that turn a parser's
+    ``Exception`` into a finding must not swallow it and carry on past the deadline."""
 
 
 @dataclass(frozen=True)

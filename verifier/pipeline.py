@@ -108,6 +108,11 @@ class Analysis:
     """The capability graph as plain values, for reports that draw it."""
 
     @property
+    def evidence(self) -> dict[Capability, tuple[Evidence, ...]]:
+        """Every inferred capability with its evidence."""
+        return {c.capability: c.evidence for c in self.capabilities}
+
+    @property
     def complete(self) -> bool:
         """Whether the analysis finished (no SB9xx): only then may it be cached."""
         return not any(f.code.startswith("SB9") for f in self.findings)
@@ -203,23 +208,18 @@ def rebaseline(report: Report, baseline: Baseline) -> Report:
     return replace(report, skills=tuple(skills))
 
 
-def _places(analysis: Analysis) -> dict[Capability, Location]:
-    return capability_places(analysis.claims,
-                             {c.capability: c.evidence for c in analysis.capabilities})
-
-
 def _policy_findings(analysis: Analysis, options: Options) -> tuple[Finding, ...]:
     if options.context is None:
         return ()
-    capabilities = {c.capability: c.evidence for c in analysis.capabilities}
     return apply_policy(analysis.name or analysis.skill.root.name, analysis.claims,
-                        capabilities, options.context, options.today)
+                        analysis.evidence, options.context, options.today)
 
 
 def _lock_findings(analysis: Analysis, options: Options) -> tuple[Finding, ...]:
     if options.lock is None:
         return ()
-    return drift(analysis.skill, _places(analysis), options.lock)
+    return drift(analysis.skill, capability_places(analysis.claims, analysis.evidence),
+                 options.lock)
 
 
 def extract_skill(skill: SkillFolder, files: tuple[SkillFile, ...] | None = None
