@@ -2,8 +2,8 @@
 
 Run from the repository root: ``python tests/benchmarks/html_report.py [--skills 2500]``.
 It writes that many generated skills (deterministic: honest and malicious, Python, shell and
-markdown) into ``skills/`` of a temporary folder, runs ``skillbound check skills --format
-html -o FILE`` there, and prints the file's size and how long headless Chromium takes to open it
+markdown) into ``skills/`` of a temporary folder, runs ``skillbound scan skills --format
+html -o FILE`` there (no cache), and prints the file's size and how long headless Chromium takes to open it
 (DOMContentLoaded and load, from the page's navigation timing, best of three).
 ``--keep FILE`` keeps the report.
 """
@@ -125,11 +125,11 @@ def main() -> None:
         generate(root, args.skills)
         report = Path(folder) / "report.html"
         start = time.perf_counter()
-        command = [sys.executable, "-m", "verifier", "check", "skills", "--format", "html",
-                   "-o", str(report)]
+        command = [sys.executable, "-m", "verifier", "scan", "skills", "--format", "html",
+                   "-o", str(report), "--no-cache", "--quiet"]
         subprocess.run(command, check=False, cwd=folder)
         seconds = time.perf_counter() - start
-        print(f"skills: {args.skills}; check --format html: {seconds:.1f} s")
+        print(f"skills: {args.skills}; scan --format html: {seconds:.1f} s")
         print(f"report: {report.stat().st_size:,} bytes "
               f"({report.stat().st_size / 2**20:.1f} MiB)")
         if args.keep:
