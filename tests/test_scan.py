@@ -171,22 +171,14 @@ def test_missing_root_exits_2(tmp_path: Path) -> None:
     assert run.code == 2 and "nowhere: no such file or folder" in run.stderr
 
 
-def test_dask_backend_on_a_local_cluster(tmp_path: Path) -> None:
-    pytest.importorskip("distributed", reason="the dask extra is not installed")
+@pytest.mark.parametrize(("backend", "package"), [("dask", "distributed"), ("ray", "ray")])
+def test_backend_on_a_local_cluster(tmp_path: Path, backend: str, package: str) -> None:
+    pytest.importorskip(package, reason=f"the {backend} extra is not installed")
     mirror(tmp_path, NAMES[:4])
     local = scan(tmp_path, "mirror", "--format", "jsonl", "--no-cache", "--jobs", "1")
-    dask = scan(tmp_path, "mirror", "--format", "jsonl", "--no-cache", "--backend", "dask")
-    assert dask.code == local.code == 1
-    assert sorted(dask.stdout.splitlines()) == sorted(local.stdout.splitlines())
-
-
-def test_ray_backend_on_a_local_cluster(tmp_path: Path) -> None:
-    pytest.importorskip("ray", reason="the ray extra is not installed")
-    mirror(tmp_path, NAMES[:4])
-    local = scan(tmp_path, "mirror", "--format", "jsonl", "--no-cache", "--jobs", "1")
-    ray = scan(tmp_path, "mirror", "--format", "jsonl", "--no-cache", "--backend", "ray")
-    assert ray.code == local.code == 1
-    assert sorted(ray.stdout.splitlines()) == sorted(local.stdout.splitlines())
+    remote = scan(tmp_path, "mirror", "--format", "jsonl", "--no-cache", "--backend", backend)
+    assert remote.code == local.code == 1
+    assert sorted(remote.stdout.splitlines()) == sorted(local.stdout.splitlines())
 
 
 def test_unreachable_dask_scheduler_exits_2(tmp_path: Path) -> None:
