@@ -216,3 +216,16 @@ def test_an_empty_report_is_a_page_too() -> None:
     from verifier.report.html import render
     page = parse(render(Report(())))
     assert not page.all("details") and page.one("dd", data_count="skills").text() == "0"
+
+
+def test_suppressed_findings_are_listed_with_who_accepted_them_and_why(tmp_path: Path) -> None:
+    from tests.conftest import write_skill
+    write_skill(tmp_path / "quiet", "name: quiet\ndescription: d.",
+                {"run.py": 'import requests\nrequests.get("https://x.example.com")'
+                           '  # skillbound: ignore[SB201] status ping <b>\n'})
+    page, data, _ = both("quiet", cwd=tmp_path)
+    assert data["skills"][0]["findings"] == []
+    (item,) = page.one("ul", class_="findings suppressed").all("li")
+    assert item.text() == ("SB201 undeclared capability: net.connect(x.example.com) is not "
+                           "declared (sensitive capability, via requests.get) at run.py:2"
+                           "inline suppression at run.py:2: status ping <b>")

@@ -83,6 +83,7 @@ def _skill(index: int, item: dict[str, Any], skill: SkillReport) -> dict[str, An
         "undeclared": sum(not c["declared"] for c in item["capabilities"]),
         "claim_rows": _claims(item), "capability_rows": _capabilities(item),
         "finding_rows": [_finding(item["path"], f) for f in findings],
+        "suppressed_rows": [_suppressed(item["path"], f) for f in item["suppressed"]],
         "decisions": [{**f, "decision": DECISIONS.get(f["code"], f["code"])}
                       for f in findings if f.get("rule")],
         "picture": Markup(svg.picture(skill)) if findings else Markup(""),
@@ -110,6 +111,15 @@ def _finding(skill_path: str, finding: dict[str, Any]) -> dict[str, Any]:
             "where": f"{_inside(skill_path, location['path'])}:{location['line']}"
             if location else "",
             "steps": " → ".join(_inside(skill_path, step) for step in finding["witness"])}
+
+
+def _suppressed(skill_path: str, finding: dict[str, Any]) -> dict[str, Any]:
+    """A suppressed finding, with who accepted it (inline or baseline), where and why."""
+    suppression = finding["suppression"]
+    where = suppression["location"]
+    return {**_finding(skill_path, finding), "kind": suppression["kind"],
+            "reason": suppression["reason"],
+            "by": f"{_inside(skill_path, where['path'])}:{where['line']}"}
 
 
 def _inside(skill_path: str, path: str) -> str:
