@@ -55,6 +55,11 @@ _RULES = (
     Rule("SB107", "name does not match folder", Severity.LOW,
          "name {name!r} differs from the folder name {folder!r}",
          "The Agent Skills specification asks that 'name' equal the skill's folder name."),
+    Rule("SB108", "unsafe name", Severity.HIGH,
+         "name {name!r} {detail}",
+         "Agents and installers build paths and menus from a skill's name: a name with a path "
+         "separator or '..' can write outside the skills folder, and invisible or control "
+         "characters make one skill pass for another. Use 1-64 of a-z, 0-9 and '-'."),
     Rule("SB201", "undeclared capability", Severity.MEDIUM,
          "{capability} is not declared ({tier} capability, via {via})",
          "The code can do something the manifest does not claim. Declare it in "
@@ -110,6 +115,11 @@ _RULES = (
          "analysis of this skill failed: {detail}",
          "skillbound could not finish analysing the skill and fails closed. Please report "
          "the message if the skill is well formed."),
+    Rule("SB902", "resource limit", Severity.HIGH,
+         "{detail}",
+         "skillbound bounds what it reads of one skill so that hostile input cannot stall a "
+         "run or exhaust memory; a skill over a limit is not analysed and fails closed. "
+         "Split the skill, or move generated and vendored files out of it."),
 )
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}

@@ -19,6 +19,7 @@ from verifier.graph import CapabilityGraph
 from verifier.manifest import load_manifest
 from verifier.model import Claim, Evidence, Finding, Location, Manifest, Severity, Verdict
 from verifier.lock import Lock, drift
+from verifier.limits import ResourceLimit
 from verifier.policy import Context, apply_policy
 from verifier.policy.evaluate import capability_places
 
@@ -74,6 +75,9 @@ def verify_skill(skill: SkillFolder, options: Options = Options()) -> SkillRepor
     """Verify one skill; an unexpected failure becomes an ``error`` verdict (SB901)."""
     try:
         return _verify(skill, options)
+    except ResourceLimit as limit:  # fails closed with the limit's own finding
+        finding = findings.make(limit.code, Location(skill.root), detail=str(limit))
+        return SkillReport(skill.root, None, Verdict.ERROR, (), (), (finding,))
     except Exception as error:  # fail closed: one broken skill must not lose the others
         detail = f"{type(error).__name__}: {error}".splitlines()[0][:300]
         finding = findings.make("SB901", Location(skill.root), detail=detail)

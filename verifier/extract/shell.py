@@ -10,6 +10,7 @@ by a shell is code.dynamic(decode), and the decoded payload is analysed too.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -38,6 +39,8 @@ SHELL_VARIABLES = frozenset({"HOME", "PWD", "OLDPWD", "PATH", "USER", "SHELL", "
 """Variables the shell itself provides: using them is not reading the user's environment."""
 MAX_DEPTH = 4
 """Code in strings inside code in strings...: deeper than this is reported as dynamic."""
+MAX_NESTING = 1000
+"""Syntax trees deeper than this are not analysed (SB203), as in the other languages."""
 
 
 @dataclass(frozen=True, order=True)
@@ -56,6 +59,8 @@ class ShellAnalysis:
     found: tuple[Found, ...] = ()
     invokes: tuple[tuple[str, int], ...] = ()
     unparseable: bool = False
+    too_deep: bool = False
+    """Unparseable because it nests deeper than MAX_NESTING."""
 
 
 @cache
@@ -70,6 +75,8 @@ def extract_shell(path: Path, relative: str, source: bytes, files: frozenset[str
     except UnicodeDecodeError:
         return Unverifiable(path, "unparseable", f"{relative} is not UTF-8 text")
     analysis = analyse_shell(text, files, relative)
+    if analysis.too_deep:
+        return Unverifiable(path, "unparseable", f"{relative} is nested too deeply to analyse")
     if analysis.unparseable:
         return Unverifiable(path, "unparseable", f"{relative} does not parse as shell",
                             _first_error_line(text))
@@ -87,8 +94,8 @@ def analyse_shell(text: str, files: frozenset[str], current: str, depth: int = 0
     walker = _Walker(files, current, depth)
     try:
         walker.walk(tree.root_node)
-    except RecursionError:
-        return ShellAnalysis(unparseable=True)
+    except (_TooDeep, RecursionError):
+        return ShellAnalysis(unparseable=True, too_deep=True)
     return ShellAnalysis(tuple(sorted(set(walker.found))), tuple(sorted(set(walker.invokes))))
 
 
@@ -128,11 +135,13 @@ class _Walker:
     def walk(self, root: tree_sitter.Node) -> None:
         """Visit every node: assignments first (constants are followed), then commands."""
         self.words.collect_assignments(root)
-        stack = [root]
+        stack = [(root, 0)]
         while stack:
-            node = stack.pop()
+            node, nesting = stack.pop()
+            if nesting > MAX_NESTING:
+                raise _TooDeep()
             self._visit(node)
-            stack.extend(reversed(node.children))
+            stack.extend((child, nesting + 1) for child in reversed(node.children))
 
     def _visit(self, node: tree_sitter.Node) -> None:
         kind = node.type
@@ -220,14 +229,11 @@ class _Walker:
 
     def _decoded_substitution(self, node: tree_sitter.Node) -> str | None:
         """``eval "$(echo … | base64 -d)"``: the decoded text (a hole when not constant)."""
-        stack = list(node.children)
-        while stack:
-            child = stack.pop()
+        for child in _own_parts(node):
             if child.type == "pipeline":
                 stages = [self.words.argv(c) for c in child.named_children if c.type == "command"]
                 if any(w and w[0].rsplit("/", 1)[-1] in DECODERS for w in stages):
                     return shellargs.decoded_payload(stages) or HOLE
-            stack.extend(child.children)
         return None
 
     # --- pipelines, redirections, variables -----------------------------------------------
@@ -283,6 +289,10 @@ class _Walker:
             self.add(Capability.of(Kind.ENV_READ, name), _line(node), f"${name}")
 
 
+class _TooDeep(Exception):
+    """The tree nests deeper than MAX_NESTING."""
+
+
 def _line(node: tree_sitter.Node) -> int:
     return node.start_point[0] + 1
 
@@ -310,13 +320,20 @@ def _runs_fetched(program: str, node: tree_sitter.Node) -> bool:
 
 def _fetched(node: tree_sitter.Node, kind: str = "command_substitution") -> bool:
     """Whether an argument of the command is the output of curl or wget."""
-    stack = list(node.children)
+    return any(child.type == kind and any(f in (child.text or b"") for f in (b"curl", b"wget"))
+               for child in _own_parts(node))
+
+
+def _own_parts(command: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
+    """The nodes below a command down to, not into, the commands nested in it: each nested
+    command is judged on its own, and searching through them would make deep nesting cost
+    the square of its depth."""
+    stack = list(command.children)
     while stack:
         child = stack.pop()
-        if child.type == kind and any(f in (child.text or b"") for f in (b"curl", b"wget")):
-            return True
-        stack.extend(child.children)
-    return False
+        yield child
+        if child.type != "command":
+            stack.extend(child.children)
 
 
 def _lookup(words: list[str]) -> Entry | None:
