@@ -65,10 +65,15 @@ class Seq:
 
 @dataclass(frozen=True)
 class Func:
-    """A function of the skill: its file (relative path) and qualified name."""
+    """A function (or class) of the skill: its file (relative path) and qualified name.
+
+    ``bound`` marks a method looked up on an instance (its first parameter is the instance),
+    and an instance itself.
+    """
 
     file: str
     name: str
+    bound: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,12 @@ def merge(*groups: Values) -> Values:
     if len(seen) > MAX_ALTERNATIVES:
         return (UNKNOWN,)
     return tuple(seen)
+
+
+def member(module: str, name: str) -> str:
+    """The qualified name of ``module.name``; the builtins module's names are bare
+    (``builtins.open`` is ``open``)."""
+    return name if module == "builtins" else f"{module}.{name}"
 
 
 def text_of(value: Value) -> str | None:
