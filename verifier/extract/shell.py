@@ -21,17 +21,17 @@ import tree_sitter_bash
 from verifier.capability import Capability, Kind
 from verifier.catalog import Entry, load_catalog
 from verifier.extract import shellargs
+from verifier.extract.launchers import launched
 from verifier.extract.facts import FileFacts, Invocation, Parsed, Unverifiable
 from verifier.extract.scopes import argv_prefix
 from verifier.extract.scripts import bundled_script
+from verifier.extract.shelltext import printed
 from verifier.extract.values import HOLE
 from verifier.model import Evidence, Location
 
 SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh"})
 STDIN_RUNNERS = SHELLS | {"python", "python3", "node", "perl", "ruby", "php"}
 DECODERS = frozenset({"base64", "xxd", "openssl", "gunzip", "zcat", "rev", "uudecode"})
-WRAPPERS = frozenset({"sudo", "doas", "env", "nohup", "time", "exec", "command", "builtin",
-                      "nice", "xargs", "stdbuf", "caffeinate"})
 SHELL_VARIABLES = frozenset({"HOME", "PWD", "OLDPWD", "PATH", "USER", "SHELL", "TMPDIR", "IFS",
                              "LANG", "TERM", "RANDOM", "LINENO", "SECONDS", "BASH_SOURCE",
                              "OSTYPE", "HOSTNAME", "UID", "EUID", "PPID", "BASH_VERSION",
@@ -41,6 +41,8 @@ MAX_DEPTH = 4
 """Code in strings inside code in strings...: deeper than this is reported as dynamic."""
 MAX_NESTING = 1000
 """Syntax trees deeper than this are not analysed (SB203), as in the other languages."""
+MAX_EXPANSIONS = 200
+"""Calls of the script's own functions judged with their arguments, per script."""
 
 
 @dataclass(frozen=True, order=True)
@@ -131,10 +133,18 @@ class _Walker:
     invokes: list[tuple[str, int]] = field(default_factory=list)
     words: shellargs.Words = field(default_factory=shellargs.Words)
     handled: set[int] = field(default_factory=set)
+    functions: dict[str, tree_sitter.Node] = field(default_factory=dict)
+    """The script's functions by name, to judge a call with its arguments."""
+    aliases: dict[str, list[str]] = field(default_factory=dict)
+    expanding: frozenset[str] = frozenset()
+    budget: list[int] = field(default_factory=lambda: [MAX_EXPANSIONS])
 
-    def walk(self, root: tree_sitter.Node) -> None:
-        """Visit every node: assignments first (constants are followed), then commands."""
-        self.words.collect_assignments(root)
+    def walk(self, root: tree_sitter.Node, collect: bool = True) -> None:
+        """Visit every node: assignments, functions and aliases first (constants are
+        followed, calls are judged with their arguments), then commands."""
+        if collect:
+            self.words.collect_assignments(root)
+            self._collect_definitions(root)
         stack = [(root, 0)]
         while stack:
             node, nesting = stack.pop()
@@ -158,22 +168,50 @@ class _Walker:
         """Record one capability."""
         self.found.append(Found(capability, line, via))
 
+    def _collect_definitions(self, root: tree_sitter.Node) -> None:
+        """The script's functions, and its aliases (``alias g='curl -s'``)."""
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            stack.extend(node.children)
+            name = node.child_by_field_name("name")
+            if node.type == "function_definition" and name is not None and name.text:
+                body = node.child_by_field_name("body")
+                if body is not None:
+                    self.functions[name.text.decode("utf-8", "replace")] = body
+            elif node.type == "command" and name is not None and name.text == b"alias":
+                for definition in self.words.argv(node)[1:]:
+                    alias, _, value = definition.partition("=")
+                    if value and HOLE not in alias:
+                        self.aliases[alias] = value.split()
+
     # --- commands ---------------------------------------------------------------------------
     def _command(self, node: tree_sitter.Node, line: int, stdin: list[str]) -> None:
         words = self.words.argv(node)
         if not words:
             return
+        if self._herestring(node, words, line):
+            return
         self.run(words, line, node)
 
-    def run(self, words: list[str], line: int, node: tree_sitter.Node | None = None) -> None:
+    def run(self, words: list[str], line: int, node: tree_sitter.Node | None = None,
+            expanded: int = 0) -> None:
         """Judge one simple command given as words (holes where unknown)."""
         program = words[0].rsplit("/", 1)[-1]
-        if program in WRAPPERS and len(words) > 1:
+        inner = launched(words)
+        if inner is not None:
             if program in ("sudo", "doas"):
-                self.add(Capability.of(Kind.PROC_EXEC, f"{program} {argv_prefix(words[1:])}"),
+                self.add(Capability.of(Kind.PROC_EXEC, f"{program} {argv_prefix(inner)}"),
                          line, program)
-            self.run(_unwrap(words), line, node)
+            self.run(inner, line, node, expanded)
             return
+        if words[0] in self.aliases and expanded < MAX_DEPTH:
+            self.run(self.aliases[words[0]] + words[1:], line, node, expanded + 1)
+            return
+        if words[0] in self.functions:
+            self._call_function(words, line)
+            if _lookup(words) is None:
+                return  # the script's own function: what it does is its body
         if self._inline(program, words, line, node):
             return
         target = bundled_script(words, self.files, self.current)
@@ -189,6 +227,32 @@ class _Walker:
             return
         for capability in shellargs.apply(entry, words):
             self.add(capability, line, entry.api)
+
+    def _call_function(self, words: list[str], line: int) -> None:
+        """Judge the body of the script's function ``words[0]`` with the call's arguments
+        (the body is judged on its own too, with them unknown)."""
+        name = words[0]
+        if name in self.expanding or self.budget[0] <= 0:
+            return
+        self.budget[0] -= 1
+        inner = _Walker(self.files, self.current, self.depth,
+                        words=shellargs.Words(self.words.constants, words[1:]),
+                        functions=self.functions, aliases=self.aliases,
+                        expanding=self.expanding | {name}, budget=self.budget)
+        inner.walk(self.functions[name], collect=False)
+        self.found += inner.found
+        self.invokes += inner.invokes
+
+    def _herestring(self, node: tree_sitter.Node, words: list[str], line: int) -> bool:
+        """``bash <<< 'cmd'``: the here-string is the program's code."""
+        strings = [r for r in node.children_by_field_name("redirect")
+                   if r.type == "herestring_redirect" and r.named_children]
+        if not strings or not _reads_stdin(words):
+            return False
+        program = words[0].rsplit("/", 1)[-1]
+        language = "shell" if program in SHELLS else program.rstrip("3")
+        self.code(self.words.text(strings[0].named_children[-1]), language, line, program)
+        return True
 
     def _inline(self, program: str, words: list[str], line: int,
                 node: tree_sitter.Node | None) -> bool:
@@ -248,8 +312,11 @@ class _Walker:
             earlier = [self.words.argv(s) for s in stages[:position]]
             payload = shellargs.decoded_payload(earlier)
             language = "shell" if words[0].rsplit("/", 1)[-1] in SHELLS else "python"
+            text = printed(earlier[0]) if len(earlier) == 1 else None
             if payload is not None or any(w and w[0] in DECODERS for w in earlier):
                 self.code(payload or HOLE, language, _line(stage), words[0], decoded=True)
+            elif text is not None:  # echo 'cmd' | sh: constant text is code
+                self.code(text, language, _line(stage), words[0])
             else:
                 self.add(Capability.of(Kind.CODE_DYNAMIC, "shell-pipe"), _line(stage), words[0])
 
@@ -258,8 +325,10 @@ class _Walker:
         for redirect in node.children_by_field_name("redirect"):
             if redirect.type == "file_redirect":
                 self._file_redirect(redirect)
-            elif redirect.type == "heredoc_redirect" and body is not None and body.type == "command":
-                self._heredoc(body, redirect)
+            elif redirect.type == "heredoc_redirect" and body is not None:
+                command = _last_command(body)  # `a && sh <<EOF`: the document is sh's input
+                if command is not None:
+                    self._heredoc(command, redirect)
 
     def _file_redirect(self, redirect: tree_sitter.Node) -> None:
         operator = redirect.children[0].type if redirect.children else ""
@@ -289,6 +358,13 @@ class _Walker:
             self.add(Capability.of(Kind.ENV_READ, name), _line(node), f"${name}")
 
 
+def _last_command(node: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The simple command that ends a list or a pipeline (or is the node)."""
+    while node.type in ("list", "pipeline") and node.named_children:
+        node = node.named_children[-1]
+    return node if node.type == "command" else None
+
+
 class _TooDeep(Exception):
     """The tree nests deeper than MAX_NESTING."""
 
@@ -297,19 +373,12 @@ def _line(node: tree_sitter.Node) -> int:
     return node.start_point[0] + 1
 
 
-def _unwrap(words: list[str]) -> list[str]:
-    """The command a wrapper runs: ``sudo -u x cmd``, ``env A=1 cmd``, ``timeout 5 cmd``."""
-    rest = words[1:]
-    while rest and (rest[0].startswith("-") or "=" in rest[0] or rest[0].isdigit()):
-        rest = rest[1:]
-    return rest or words[:1]
-
-
 def _reads_stdin(words: list[str]) -> bool:
     """``sh``, ``bash -s``, ``python3 -``: the program runs what arrives on its input."""
     program = words[0].rsplit("/", 1)[-1]
-    if program in ("sudo", "doas") and len(words) > 1:
-        return _reads_stdin(_unwrap(words))
+    inner = launched(words)
+    if inner is not None:
+        return _reads_stdin(inner)
     return program in STDIN_RUNNERS and all(w.startswith("-") for w in words[1:])
 
 
