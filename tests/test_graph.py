@@ -130,6 +130,24 @@ def test_calls_to_wrappers_in_other_modules_are_judged_with_their_arguments(in_t
          "scripts/utils.py)")}
 
 
+def test_javascript_re_exports_of_other_modules_are_judged_where_called(in_tmp: Path) -> None:
+    folder = write_skill(in_tmp / "s", "name: s\ndescription: A skill.", {
+        "scripts/all.js": "module.exports = require('child_process');\n",
+        "scripts/some.mjs": "export { rmSync as purge } from 'node:fs';\nexport * from 'node:https';\n",
+        "scripts/main.mjs": "import all from './all.js';\nimport { purge, get } from './some.mjs';\n"
+                            "all.execSync('whoami');\npurge('/srv/data');\n"
+                            "get('https://x.example.net/a');\n"})
+    (skill,) = discover([folder])
+    evidence = {(str(c.capability), e.location.line, e.via)
+                for c in verify_skill(skill).capabilities for e in c.evidence}
+    assert evidence == {
+        ("proc.exec(whoami)", 3,
+         "child_process.execSync (re-exported by scripts/all.js) -> whoami"),
+        ("fs.delete(/srv/data)", 4, "fs.rmSync (re-exported by scripts/some.mjs)"),
+        ("net.connect(x.example.net)", 5, "https.get (re-exported by scripts/some.mjs)"),
+        ("fs.delete(*)", 1, "fs.rmSync (re-exported)")}  # where it escapes, scope unknown
+
+
 def test_archives_the_skill_extracts_are_opaque_templates_are_not(in_tmp: Path) -> None:
     folder = write_skill(in_tmp / "s", "name: s\ndescription: A skill.", {
         "scripts/setup.sh": "#!/bin/sh\nunzip assets/tool.zip -d /tmp/tool\n",

@@ -15,24 +15,12 @@ import libcst as cst
 from verifier.catalog import Catalog
 from verifier.extract.fold import FOLDERS, PATH
 from verifier.extract.scope import Binding, Expr, Pack, Scope
-from verifier.extract.values import (HOLE, UNKNOWN, Const, Func, Memo, Method, Obj, Partial,
-                                     Ref, Seq, Value, Values, combinations, member, merge, one,
-                                     qualified, text_of, text_or_hole)
+from verifier.extract.values import (HOLE, UNKNOWN, Arguments, Const, Func, Memo, Method, Obj,
+                                     Partial, Ref, Seq, Value, Values, combinations, member,
+                                     merge, one, qualified, spread, text_of, text_or_hole)
 
 _NAMED_CONSTANTS: dict[str, Value] = {"True": Const(True), "False": Const(False),
                                       "None": Const(None)}
-
-
-@dataclass
-class Arguments:
-    """The evaluated arguments of a call. ``*xs`` of a known sequence is spread; past an
-    unknown one, positions from ``open_from`` on are unknown, and ``**kw`` leaves every
-    keyword not written out unknown (``open_keywords``)."""
-
-    positional: list[Values] = field(default_factory=list)
-    keywords: dict[str, Values] = field(default_factory=dict)
-    open_from: int | None = None
-    open_keywords: bool = False
 
 
 @dataclass(frozen=True)
@@ -169,18 +157,6 @@ class Evaluator:
         """``getattr(owner, member)`` when the member's name is known."""
         text = text_of(member) if isinstance(member, Const) else None
         return self.attribute(owner, text) if text and HOLE not in text else UNKNOWN
-
-
-def spread(values: Values) -> tuple[list[Values], bool]:
-    """What ``*values`` passes: per position, the items the alternatives hold there, and
-    whether the positions after are unknown (an alternative that is not a known sequence,
-    or sequences of different lengths)."""
-    sequences = [v for v in values if isinstance(v, Seq)]
-    shortest = min((len(s.items) for s in sequences), default=0)
-    exact = len(sequences) == len(values) and all(len(s.items) == shortest for s in sequences)
-    extra = () if len(sequences) == len(values) else (UNKNOWN,)
-    groups = [merge(tuple(s.items[i] for s in sequences), extra) for i in range(shortest)]
-    return groups, not exact
 
 
 def _module(value: Value, top: bool) -> Values:

@@ -17,9 +17,9 @@ from math import prod
 import libcst as cst
 
 from verifier.extract.binder import Binder
-from verifier.extract.evaluate import Evaluator, spread
+from verifier.extract.evaluate import Evaluator
 from verifier.extract.scope import Binding, Expr, Fixed, Pack, Scope
-from verifier.extract.values import MAX_ALTERNATIVES, Func, Partial, Value
+from verifier.extract.values import MAX_ALTERNATIVES, Func, Partial, Value, spread
 
 MAX_ROUNDS = 4
 """Wrappers of wrappers are followed this deep (one round per level)."""
@@ -40,6 +40,7 @@ def bind_arguments(binder: Binder, evaluator: Evaluator) -> set[Scope]:
     functions that received new bindings."""
     seen: set[tuple[int, str, object]] = set()
     bound: set[Scope] = set()
+    evaluator.forget()  # values computed before these bindings existed are stale
     for _ in range(MAX_ROUNDS):
         added = 0
         for call, scope in binder.calls:

@@ -10,12 +10,16 @@ its own content); this step resolves such calls through the other module's facts
 from __future__ import annotations
 
 from collections.abc import Sequence
+import posixpath
 from dataclasses import dataclass, replace
 
 from verifier.capability import Capability, Kind
 from verifier.catalog import Entry, load_catalog
-from verifier.extract.effects import CallSite, apply_entry
+from verifier.extract.effects import Applied, CallSite, apply_entry
 from verifier.extract.forward import forwarded_site
+from verifier.extract.javascript import extract_javascript
+from verifier.extract.js.apply import apply as js_apply, call_site
+from verifier.extract.js.scope import CODE_SUFFIXES
 from verifier.extract.python import extract_python
 from verifier.extract.values import qualified
 from verifier.extract.facts import FileFacts, ForeignCall, Forward, Invocation, Parsed
@@ -68,8 +72,11 @@ def _linked(relative: str, fact: FileFacts, skill: _Skill) -> FileFacts:
 def _resolve(file: str, name: str, exports: Exports, depth: int) -> list[Value]:
     """What ``file``'s module-level ``name`` (possibly dotted: ``sp.run``) refers to."""
     head, _, rest = name.partition(".")
+    table = exports.get(file, {})
+    if head not in table and "*" in table:  # module.exports = require("fs"): fs.x is x
+        head, rest = "*", name
     found: list[Value] = []
-    for value in exports.get(file, {}).get(head, ()):
+    for value in table.get(head, ()):
         if isinstance(value, Ref):
             found.append(Ref(member(value.name, rest)) if rest else value)
         elif isinstance(value, Partial) and not rest:
@@ -85,25 +92,42 @@ def _apply(call: ForeignCall, target: Value, site: CallSite, evidence: set[Evide
     if isinstance(target, Partial):
         site = site.after([(a,) for a in target.args])
         target = target.target
+    language = _language(site.file)
     name = qualified(target)
-    entry = load_catalog("python").entries.get(name) if name else None
+    entry = load_catalog(language).entries.get(name) if name else None
     if entry is None or entry.trigger != "call":
         return
-    applied = apply_entry(entry, site, None)
     via = f"{entry.api} ({how or f're-exported by {call.file}'})"
-    found = applied.vias(via) + [(c, f"{via} -> {v}") for text, _ in applied.code
-                                 for c, v in _code(text, call, site)]
+    found: list[tuple[Capability, str]] = []
+    for applied, named in _applied(language, entry, site):
+        found += applied.vias(named.replace(entry.api, via, 1))
+        found += [(c, f"{via} -> {v}") for text, _ in applied.code
+                  for c, v in _code(language, text, call, site)]
+        invokes.update(Invocation(call.function, t, call.location.line) for t in applied.invokes)
     evidence.update(Evidence(c, call.location, v, call.function) for c, v in found)
-    invokes.update(Invocation(call.function, t, call.location.line) for t in applied.invokes)
     for mechanism in _unfollowed(entry):
         evidence.add(Evidence(Capability.of(Kind.CODE_DYNAMIC, mechanism), call.location, via,
                               call.function))
 
 
-def _code(text: str, call: ForeignCall, site: CallSite) -> list[tuple[Capability, str]]:
-    """What constant code given to another module's ``exec`` does, read on its own (the
-    names of that module are unknown to it)."""
-    facts = extract_python(call.location.path, site.file, text.encode(), site.files)
+def _language(relative: str) -> str:
+    """The catalog of a file's language: where the call is made decides its meaning."""
+    return "javascript" if posixpath.splitext(relative)[1] in CODE_SUFFIXES else "python"
+
+
+def _applied(language: str, entry: Entry, site: CallSite) -> list[tuple[Applied, str]]:
+    """What calling ``entry`` does, with the ``via`` naming each part."""
+    if language == "javascript":  # options objects: the call's JavaScript judgement
+        return js_apply(entry, call_site(site.positional, site.files, site.file), None)
+    return [(apply_entry(entry, site, None), entry.api)]
+
+
+def _code(language: str, text: str, call: ForeignCall, site: CallSite
+          ) -> list[tuple[Capability, str]]:
+    """What constant code given to another module's ``exec`` or ``eval`` does, read on its
+    own (the names of that module are unknown to it)."""
+    extract = extract_javascript if language == "javascript" else extract_python
+    facts = extract(call.location.path, site.file, text.encode(), site.files)
     if not isinstance(facts, Parsed):
         return [(Capability.of(Kind.CODE_DYNAMIC, "eval"), "unparseable code")]
     return [(e.capability, e.via) for e in facts.evidence]
