@@ -31,9 +31,10 @@ class Program:
     api: str
     steps: tuple[str, ...] = field(default=())
     """The indirections applied, in order: shown when a property fails."""
-    returns_code: Capability | None = None
-    """For an API that returns a module or function (``import_module``, ``getattr``): the
-    code.dynamic it reports when what it returns is not followed (across modules)."""
+    across: tuple[Capability, ...] = ()
+    """The code.dynamic an API reports when it is reached through another module of the
+    skill and linking cannot follow it: what ``import_module`` or ``getattr`` return, or
+    the names that code given to ``exec``/``compile`` uses there."""
 
     def describe(self) -> str:
         """The program as a failure message shows it."""
@@ -90,14 +91,15 @@ def uncovered(program: Program, reported: Iterable[Capability]) -> list[Capabili
     value of callers the analysis cannot see, and the alternatives a value may take are
     bounded): what is reported then is the unknown itself, never nothing — an unknown
     command (``proc.exec(*)``) for an API that runs one, unknown code
-    (``code.dynamic(eval)``, SB203) for one that runs code. And a module or function that
-    ``import_module`` or ``getattr`` returns through another module of the skill is not
-    followed: that call reports ``code.dynamic(import)``/``(reflection)``, SB203.
+    (``code.dynamic(eval)``, SB203) for one that runs code. And through another module of
+    the skill, linking does not follow what ``import_module`` or ``getattr`` return, nor
+    the names that code given to ``exec``/``compile`` uses there: the call reports
+    ``code.dynamic`` (``import``, ``reflection``, ``eval`` or ``decode``), SB203.
     """
     found = list(reported)
     deep = sum(step in PASSING for step in program.steps) >= 2
     widened = [c for c in (UNKNOWN_COMMAND, UNKNOWN_CODE) if deep and c in found]
-    across = CROSS_MODULE & set(program.steps) and program.returns_code in found
+    across = CROSS_MODULE & set(program.steps) and any(c in found for c in program.across)
     return [t for t in program.truth
             if not any(r.covers(t) for r in found) and not widened and not across]
 

@@ -306,6 +306,39 @@ def run_as_text(r: Rewriter) -> bool:
     return True
 
 
+def renamed(base: Base) -> Base:
+    """The same example with every name it declares (``const x``, ``import x``) renamed."""
+    example = base.before + base.head + ("new " if base.new else "") + base.callee + "(" + \
+        base.args + ")" + base.tail + base.after
+    declared = set(re.findall(r"(?:const|let|var|import|import \* as)\s+(\w+)\b", example))
+    declared -= {"as", "from"}
+    data = example.encode()
+    spans = [(n.start_byte, n.end_byte) for n in _walk(_parser().parse(data).root_node)
+             if n.type == "identifier" and n.text and n.text.decode() in declared]
+    for start, end in reversed(spans):
+        data = data[:start] + b"renamed_" + data[start:end] + data[end:]
+    return _base(base.api, data.decode(), base.truth) or base
+
+
+METAMORPHIC = ("rename", "alias", "function", "computed", "split")
+"""The rewrites the metamorphic property applies one at a time."""
+
+
+@st.composite
+def pairs(draw: st.DrawFn) -> tuple[Program, Program]:
+    """An example as written, and the same example after one metamorphic rewrite."""
+    base = draw(st.sampled_from(bases()))
+    how = draw(st.sampled_from(METAMORPHIC))
+    rewriter = Rewriter(renamed(base) if how == "rename" else base, draw)
+    rewriter.callee, rewriter.args = rewriter.base.callee, rewriter.base.args
+    if how == "split":
+        split_arguments(rewriter)
+    elif how != "rename":
+        REWRITES[how](rewriter)
+    plain = Rewriter(base, draw, base.callee, base.args)
+    return plain.program(()), rewriter.program((how,))
+
+
 @st.composite
 def programs(draw: st.DrawFn) -> Program:
     """A JavaScript program exercising one catalog API through random indirection."""

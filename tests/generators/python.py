@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from tests.generators import Program
 from tests.generators.strings import split_string
 from verifier.capability import Capability
-from verifier.catalog import load_catalog
+from verifier.catalog import Entry, load_catalog
 
 MAIN = "scripts/main.py"
 _BUILTINS = frozenset(dir(builtins))
@@ -40,7 +40,7 @@ class Base:
     """For a module-level function (``urllib.request``), else None."""
     rest: str
     """The attribute path after the module (``urlopen``, ``environ.get``)."""
-    returns_code: Capability | None = None
+    across: tuple[Capability, ...] = ()
 
 
 @cache
@@ -55,9 +55,18 @@ def bases() -> tuple[Base, ...]:
             continue
         truth = tuple(Capability.parse(text) for text in entry.expect)
         module, rest = _split_module(entry.api) if _module_function(tree, entry.api) else (None, "")
-        returned = next((Capability.of(e.kind, e.fixed) for e in entry.effects
-                         if e.scope in ("module", "attribute")), None)
-        found.append(Base(entry.api, entry.example, truth, module, rest, returned))
+        found.append(Base(entry.api, entry.example, truth, module, rest, _across(entry)))
+    return tuple(found)
+
+
+def _across(entry: Entry) -> tuple[Capability, ...]:
+    """What the entry reports when linking cannot follow it across modules."""
+    found = []
+    for effect in entry.effects:
+        if effect.scope in ("module", "attribute"):
+            found.append(Capability.of(effect.kind, effect.fixed))
+        elif effect.scope == "code":
+            found += [Capability.of(effect.kind, "eval"), Capability.of(effect.kind, "decode")]
     return tuple(found)
 
 
@@ -201,7 +210,7 @@ class Rewriter:
         """The rewritten skill."""
         source = ast.unparse(ast.fix_missing_locations(self.tree)) + "\n"
         return Program({MAIN: source, **self.files}, self.base.truth, self.base.api,
-                       tuple(self.steps), self.base.returns_code)
+                       tuple(self.steps), self.base.across)
 
 
 def _statement_of(tree: ast.Module, call: ast.Call) -> tuple[list[ast.stmt], int]:
@@ -388,6 +397,36 @@ def _attributes(node: ast.expr, path: str) -> ast.expr:
     return node
 
 
+def rename(r: Rewriter) -> bool:
+    """Give every name the example binds another name (imports get an ``as``)."""
+    mapping: dict[str, str] = {}
+    for node in ast.walk(r.tree):
+        if isinstance(node, ast.Import):
+            for alias_ in node.names:
+                if alias_.asname is None and "." not in alias_.name:
+                    alias_.asname = alias_.name
+        name = _bound_name(node)
+        if name:
+            mapping[name] = f"renamed_{name}"
+    for node in ast.walk(r.tree):
+        for attribute in ("id", "name", "asname", "arg"):
+            value = getattr(node, attribute, None)
+            if isinstance(value, str) and value in mapping and not isinstance(node, ast.keyword) \
+                    and not (isinstance(node, ast.alias) and attribute == "name"):
+                setattr(node, attribute, mapping[value])
+    return bool(mapping)
+
+
+def _bound_name(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+        return node.id
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return node.name
+    if isinstance(node, ast.alias):
+        return node.asname
+    return node.arg if isinstance(node, ast.arg) else None
+
+
 REWRITES: dict[str, Callable[[Rewriter], bool]] = {
     "alias": alias, "wrapper": wrapper, "star-wrapper": star_wrapper, "lambda": lambda_,
     "method": method, "staticmethod": static_method, "partial": partial,
@@ -436,6 +475,26 @@ def in_main(r: Rewriter) -> None:
     assert isinstance(main[0], ast.FunctionDef)
     main[0].body = rest or [ast.Pass()]
     r.tree.body = imports + main
+
+
+METAMORPHIC = ("rename", "alias", "wrapper", "split")
+"""The rewrites the metamorphic property applies one at a time."""
+
+
+@st.composite
+def pairs(draw: st.DrawFn) -> tuple[Program, Program]:
+    """An example as written, and the same example after one metamorphic rewrite."""
+    base = draw(st.sampled_from(bases()))
+    rewriter = Rewriter(base, draw)
+    how = draw(st.sampled_from(METAMORPHIC))
+    if how == "rename":
+        rename(rewriter)
+    elif how == "split":
+        split_arguments(rewriter)
+    else:
+        REWRITES[how](rewriter)
+    rewriter.steps.append(how)
+    return Rewriter(base, draw).program(), rewriter.program()
 
 
 @st.composite

@@ -204,15 +204,37 @@ REWRITES: dict[str, Callable[[Script], bool]] = {
 }
 
 
+METAMORPHIC = ("quotes", "variable", "function", "eval")
+"""The rewrites the metamorphic property applies one at a time."""
+
+
+def _script(base: Base, draw: st.DrawFn) -> Script:
+    return Script(base.example, "|" not in base.example and len(shlex.split(base.example)) > 0,
+                  draw)
+
+
+def _made(base: Base, script: Script, steps: tuple[str, ...]) -> Program:
+    return Program({MAIN: f"#!/bin/bash\n{script.text}\n", **script.files}, base.truth,
+                   base.api, steps)
+
+
+@st.composite
+def pairs(draw: st.DrawFn) -> tuple[Program, Program]:
+    """An example as written, and the same example after one metamorphic rewrite."""
+    base = draw(st.sampled_from(bases()))
+    how = draw(st.sampled_from(METAMORPHIC))
+    script = _script(base, draw)
+    REWRITES[how](script)
+    return _made(base, _script(base, draw), ()), _made(base, script, (how,))
+
+
 @st.composite
 def programs(draw: st.DrawFn) -> Program:
     """A shell script exercising one catalog command through random indirection."""
     base = draw(st.sampled_from(bases()))
-    script = Script(base.example, "|" not in base.example and len(shlex.split(
-        base.example)) > 0, draw)
+    script = _script(base, draw)
     steps = []
     for name in draw(st.lists(st.sampled_from(sorted(REWRITES)), max_size=3)):
         if REWRITES[name](script):
             steps.append(name)
-    files = {MAIN: f"#!/bin/bash\n{script.text}\n", **script.files}
-    return Program(files, base.truth, base.api, tuple(steps))
+    return _made(base, script, tuple(steps))

@@ -10,27 +10,23 @@ by a shell is code.dynamic(decode), and the decoded payload is analysed too.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 import tree_sitter
-import tree_sitter_bash
 
 from verifier.capability import Capability, Kind
-from verifier.catalog import Entry, load_catalog
 from verifier.extract import shellargs
 from verifier.extract.launchers import launched
 from verifier.extract.facts import FileFacts, Invocation, Parsed, Unverifiable
 from verifier.extract.scopes import argv_prefix
 from verifier.extract.scripts import bundled_script
+from verifier.extract.shellnodes import (SHELLS, fetched, first_error_line, last_command, line,
+                                         lookup, own_parts, parser, reads_stdin, runs_fetched)
 from verifier.extract.shelltext import printed
 from verifier.extract.values import HOLE
 from verifier.model import Evidence, Location
 
-SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh"})
-STDIN_RUNNERS = SHELLS | {"python", "python3", "node", "perl", "ruby", "php"}
 DECODERS = frozenset({"base64", "xxd", "openssl", "gunzip", "zcat", "rev", "uudecode"})
 SHELL_VARIABLES = frozenset({"HOME", "PWD", "OLDPWD", "PATH", "USER", "SHELL", "TMPDIR", "IFS",
                              "LANG", "TERM", "RANDOM", "LINENO", "SECONDS", "BASH_SOURCE",
@@ -65,11 +61,6 @@ class ShellAnalysis:
     """Unparseable because it nests deeper than MAX_NESTING."""
 
 
-@cache
-def _parser() -> tree_sitter.Parser:
-    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
-
-
 def extract_shell(path: Path, relative: str, source: bytes, files: frozenset[str]) -> FileFacts:
     """Evidence of one shell script of a skill."""
     try:
@@ -81,7 +72,7 @@ def extract_shell(path: Path, relative: str, source: bytes, files: frozenset[str
         return Unverifiable(path, "unparseable", f"{relative} is nested too deeply to analyse")
     if analysis.unparseable:
         return Unverifiable(path, "unparseable", f"{relative} does not parse as shell",
-                            _first_error_line(text))
+                            first_error_line(text))
     evidence = {Evidence(f.capability, Location(path, f.line), f.via) for f in analysis.found}
     invokes = {Invocation("", target, line) for target, line in analysis.invokes}
     return Parsed(path, tuple(sorted(evidence)), invokes=tuple(sorted(invokes)))
@@ -90,7 +81,7 @@ def extract_shell(path: Path, relative: str, source: bytes, files: frozenset[str
 def analyse_shell(text: str, files: frozenset[str], current: str, depth: int = 0) -> ShellAnalysis:
     """Capabilities of shell text; ``current`` is the relative path it is read from (its
     folder resolves relative script paths), ``files`` the skill's relative file paths."""
-    tree = _parser().parse(text.encode("utf-8", "surrogatepass"))
+    tree = parser().parse(text.encode("utf-8", "surrogatepass"))
     if tree.root_node.has_error:
         return ShellAnalysis(unparseable=True)
     walker = _Walker(files, current, depth)
@@ -106,20 +97,6 @@ def judge_argv(words: list[str], files: frozenset[str], current: str) -> ShellAn
     walker = _Walker(files, current, 0)
     walker.run(words, 1)
     return ShellAnalysis(tuple(sorted(set(walker.found))), tuple(sorted(set(walker.invokes))))
-
-
-def _first_error_line(text: str) -> int:
-    tree = _parser().parse(text.encode("utf-8", "surrogatepass"))
-    stack = [tree.root_node]
-    while stack:
-        node = stack.pop()
-        if node.is_error or node.is_missing:
-            # An ERROR node may wrap the complete statements before the fault: the fault is
-            # where its last child starts.
-            last = node.children[-1] if node.children else node
-            return last.start_point[0] + 1
-        stack.extend(reversed(node.children))
-    return 1
 
 
 @dataclass
@@ -156,7 +133,7 @@ class _Walker:
     def _visit(self, node: tree_sitter.Node) -> None:
         kind = node.type
         if kind == "command" and node.id not in self.handled:
-            self._command(node, _line(node), [])
+            self._command(node, line(node), [])
         elif kind == "pipeline":
             self._pipeline(node)
         elif kind == "redirected_statement":
@@ -210,7 +187,7 @@ class _Walker:
             return
         if words[0] in self.functions:
             self._call_function(words, line)
-            if _lookup(words) is None:
+            if lookup(words) is None:
                 return  # the script's own function: what it does is its body
         if self._inline(program, words, line, node):
             return
@@ -218,10 +195,10 @@ class _Walker:
         if target is not None:
             self.invokes.append((target, line))
             return
-        if node is not None and _runs_fetched(program, node):
+        if node is not None and runs_fetched(program, node):
             self.add(Capability.of(Kind.CODE_DYNAMIC, "shell-pipe"), line, program)
             return
-        entry = _lookup(words)
+        entry = lookup(words)
         if entry is None:
             self.add(Capability.of(Kind.PROC_EXEC, argv_prefix(words)), line, program)
             return
@@ -247,7 +224,7 @@ class _Walker:
         """``bash <<< 'cmd'``: the here-string is the program's code."""
         strings = [r for r in node.children_by_field_name("redirect")
                    if r.type == "herestring_redirect" and r.named_children]
-        if not strings or not _reads_stdin(words):
+        if not strings or not reads_stdin(words):
             return False
         program = words[0].rsplit("/", 1)[-1]
         language = "shell" if program in SHELLS else program.rstrip("3")
@@ -263,7 +240,7 @@ class _Walker:
         if decoded is not None and (program == "eval" or flag is not None):
             self.code(decoded, "shell", line, program, decoded=True)
             return True
-        if node is not None and (program == "eval" or flag is not None) and _fetched(node):
+        if node is not None and (program == "eval" or flag is not None) and fetched(node):
             self.add(Capability.of(Kind.CODE_DYNAMIC, "shell-pipe"), line, program)
             return True
         if program == "eval":
@@ -293,7 +270,7 @@ class _Walker:
 
     def _decoded_substitution(self, node: tree_sitter.Node) -> str | None:
         """``eval "$(echo … | base64 -d)"``: the decoded text (a hole when not constant)."""
-        for child in _own_parts(node):
+        for child in own_parts(node):
             if child.type == "pipeline":
                 stages = [self.words.argv(c) for c in child.named_children if c.type == "command"]
                 if any(w and w[0].rsplit("/", 1)[-1] in DECODERS for w in stages):
@@ -306,7 +283,7 @@ class _Walker:
         stages = [c for c in node.named_children if c.type == "command"]
         for position, stage in enumerate(stages[1:], start=1):
             words = self.words.argv(stage)
-            if not words or not _reads_stdin(words):
+            if not words or not reads_stdin(words):
                 continue
             self.handled.add(stage.id)
             earlier = [self.words.argv(s) for s in stages[:position]]
@@ -314,11 +291,11 @@ class _Walker:
             language = "shell" if words[0].rsplit("/", 1)[-1] in SHELLS else "python"
             text = printed(earlier[0]) if len(earlier) == 1 else None
             if payload is not None or any(w and w[0] in DECODERS for w in earlier):
-                self.code(payload or HOLE, language, _line(stage), words[0], decoded=True)
+                self.code(payload or HOLE, language, line(stage), words[0], decoded=True)
             elif text is not None:  # echo 'cmd' | sh: constant text is code
-                self.code(text, language, _line(stage), words[0])
+                self.code(text, language, line(stage), words[0])
             else:
-                self.add(Capability.of(Kind.CODE_DYNAMIC, "shell-pipe"), _line(stage), words[0])
+                self.add(Capability.of(Kind.CODE_DYNAMIC, "shell-pipe"), line(stage), words[0])
 
     def _redirected(self, node: tree_sitter.Node) -> None:
         body = node.child_by_field_name("body")
@@ -326,7 +303,7 @@ class _Walker:
             if redirect.type == "file_redirect":
                 self._file_redirect(redirect)
             elif redirect.type == "heredoc_redirect" and body is not None:
-                command = _last_command(body)  # `a && sh <<EOF`: the document is sh's input
+                command = last_command(body)  # `a && sh <<EOF`: the document is sh's input
                 if command is not None:
                     self._heredoc(command, redirect)
 
@@ -338,80 +315,28 @@ class _Walker:
         path = self.words.text(destination)
         kind = Kind.FS_READ if operator.startswith("<") else Kind.FS_WRITE
         if path not in ("/dev/null", "/dev/stdout", "/dev/stderr"):
-            self.add(Capability.of(kind, shellargs.path_scope(path)), _line(redirect), operator)
+            self.add(Capability.of(kind, shellargs.path_scope(path)), line(redirect), operator)
 
     def _heredoc(self, command: tree_sitter.Node, redirect: tree_sitter.Node) -> None:
         """``python3 - <<EOF``: the here-document is the program's code."""
         words = self.words.argv(command)
         bodies = [c for c in redirect.children if c.type == "heredoc_body"]
-        if not words or not bodies or not _reads_stdin(words):
+        if not words or not bodies or not reads_stdin(words):
             return
         self.handled.add(command.id)
         program = words[0].rsplit("/", 1)[-1]
         language = "shell" if program in SHELLS else program.rstrip("3")
         self.code(bodies[0].text.decode("utf-8", "replace") if bodies[0].text else "",
-                  language, _line(redirect), program)
+                  language, line(redirect), program)
 
     def _variable(self, node: tree_sitter.Node) -> None:
         name = shellargs.variable_name(node)
         if name and name not in SHELL_VARIABLES and not self.words.assigned(name):
-            self.add(Capability.of(Kind.ENV_READ, name), _line(node), f"${name}")
-
-
-def _last_command(node: tree_sitter.Node) -> tree_sitter.Node | None:
-    """The simple command that ends a list or a pipeline (or is the node)."""
-    while node.type in ("list", "pipeline") and node.named_children:
-        node = node.named_children[-1]
-    return node if node.type == "command" else None
+            self.add(Capability.of(Kind.ENV_READ, name), line(node), f"${name}")
 
 
 class _TooDeep(Exception):
     """The tree nests deeper than MAX_NESTING."""
-
-
-def _line(node: tree_sitter.Node) -> int:
-    return node.start_point[0] + 1
-
-
-def _reads_stdin(words: list[str]) -> bool:
-    """``sh``, ``bash -s``, ``python3 -``: the program runs what arrives on its input."""
-    program = words[0].rsplit("/", 1)[-1]
-    inner = launched(words)
-    if inner is not None:
-        return _reads_stdin(inner)
-    return program in STDIN_RUNNERS and all(w.startswith("-") for w in words[1:])
-
-
-def _runs_fetched(program: str, node: tree_sitter.Node) -> bool:
-    """``source <(curl …)``, ``bash <(wget -O- …)``: a shell runs what a download prints."""
-    return program in SHELLS | {"source", "."} and _fetched(node, "process_substitution")
-
-
-def _fetched(node: tree_sitter.Node, kind: str = "command_substitution") -> bool:
-    """Whether an argument of the command is the output of curl or wget."""
-    return any(child.type == kind and any(f in (child.text or b"") for f in (b"curl", b"wget"))
-               for child in _own_parts(node))
-
-
-def _own_parts(command: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
-    """The nodes below a command down to, not into, the commands nested in it: each nested
-    command is judged on its own, and searching through them would make deep nesting cost
-    the square of its depth."""
-    stack = list(command.children)
-    while stack:
-        child = stack.pop()
-        yield child
-        if child.type != "command":
-            stack.extend(child.children)
-
-
-def _lookup(words: list[str]) -> Entry | None:
-    catalog = load_catalog("shell").entries
-    for size in (3, 2, 1):
-        entry = catalog.get(" ".join(words[:size])) if len(words) >= size else None
-        if entry is not None:
-            return entry
-    return None
 
 
 def _embedded(text: str, language: str, files: frozenset[str], current: str, depth: int,
