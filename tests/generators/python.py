@@ -255,40 +255,27 @@ def alias(r: Rewriter) -> bool:
     return True
 
 
-def wrapper(r: Rewriter) -> bool:
-    name, (params, passed) = r.fresh("wrapper"), _params(r.call)
-    r.insert(f"def {name}({params}):\n    return {_callee(r)}({passed})")
-    r.call.func, r.plain = ast.Name(name), False
-    return True
+def _passing(prefix: str, template: str, reference: str) -> Callable[[Rewriter], bool]:
+    """A rewrite that defines a function passing its parameters on to the callee, and calls
+    that function instead (``reference`` names it: a function, a method...)."""
+    def rewrite(r: Rewriter) -> bool:
+        name, (params, passed) = r.fresh(prefix), _params(r.call)
+        r.insert(template.format(name=name, params=params, callee=_callee(r),
+                                 call=f"{_callee(r)}({passed})"))
+        r.call.func = ast.parse(reference.format(name=name), mode="eval").body
+        r.plain = False
+        return True
+    return rewrite
 
 
-def star_wrapper(r: Rewriter) -> bool:
-    name = r.fresh("forward")
-    r.insert(f"def {name}(*args, **kwargs):\n    return {_callee(r)}(*args, **kwargs)")
-    r.call.func, r.plain = ast.Name(name), False
-    return True
-
-
-def lambda_(r: Rewriter) -> bool:
-    name, (params, passed) = r.fresh("fn"), _params(r.call)
-    r.insert(f"{name} = lambda {params}: {_callee(r)}({passed})")
-    r.call.func, r.plain = ast.Name(name), False
-    return True
-
-
-def method(r: Rewriter) -> bool:
-    name, (params, passed) = r.fresh("Runner"), _params(r.call)
-    r.insert(f"class {name}:\n    def go(self, {params}):\n        return {_callee(r)}({passed})")
-    r.call.func, r.plain = ast.parse(f"{name}().go", mode="eval").body, False
-    return True
-
-
-def static_method(r: Rewriter) -> bool:
-    name, (params, passed) = r.fresh("Tools"), _params(r.call)
-    r.insert(f"class {name}:\n    @staticmethod\n    def go({params}):\n"
-             f"        return {_callee(r)}({passed})")
-    r.call.func, r.plain = ast.parse(f"{name}.go", mode="eval").body, False
-    return True
+wrapper = _passing("wrapper", "def {name}({params}):\n    return {call}", "{name}")
+star_wrapper = _passing("forward", "def {name}(*args, **kwargs):\n"
+                        "    return {callee}(*args, **kwargs)", "{name}")
+lambda_ = _passing("fn", "{name} = lambda {params}: {call}", "{name}")
+method = _passing("Runner", "class {name}:\n    def go(self, {params}):\n        return {call}",
+                  "{name}().go")
+static_method = _passing("Tools", "class {name}:\n    @staticmethod\n    def go({params}):\n"
+                         "        return {call}", "{name}.go")
 
 
 def partial(r: Rewriter) -> bool:

@@ -28,14 +28,18 @@ def _cut(text: str, draw: st.DrawFn) -> tuple[str, str]:
     return text[:at], text[at:]
 
 
-def _concat(text: str, draw: st.DrawFn) -> str:
-    left, right = _cut(text, draw)
-    return f"{left!r} + {right!r}"
+def _split(render: Callable[[str, str], str]) -> Callable[[str, st.DrawFn], str]:
+    """A form that cuts the text in two at a drawn place and renders the two parts."""
+    def form(text: str, draw: st.DrawFn) -> str:
+        return render(*_cut(text, draw))
+    return form
 
 
-def _join(text: str, draw: st.DrawFn) -> str:
-    left, right = _cut(text, draw)
-    return f"''.join([{left!r}, {right!r}])"
+_concat = _split(lambda left, right: f"{left!r} + {right!r}")
+_join = _split(lambda left, right: f"''.join([{left!r}, {right!r}])")
+_percent = _split(lambda left, right: f"{'%s' + right.replace('%', '%%')!r} % ({left!r},)")
+_format = _split(lambda left, right: (
+    f"{'{}' + right.replace('{', '{{').replace('}', '}}')!r}.format({left!r})"))
 
 
 def _fstring(text: str, draw: st.DrawFn) -> str:
@@ -44,16 +48,6 @@ def _fstring(text: str, draw: st.DrawFn) -> str:
         left, right = "", text
     return ast.unparse(ast.JoinedStr([ast.FormattedValue(ast.Constant(left), -1, None),
                                       ast.Constant(right)]))
-
-
-def _percent(text: str, draw: st.DrawFn) -> str:
-    left, right = _cut(text, draw)
-    return f"{'%s' + right.replace('%', '%%')!r} % ({left!r},)"
-
-
-def _format(text: str, draw: st.DrawFn) -> str:
-    left, right = _cut(text, draw)
-    return f"{'{}' + right.replace('{', '{{').replace('}', '}}')!r}.format({left!r})"
 
 
 def _reverse(text: str, draw: st.DrawFn) -> str:

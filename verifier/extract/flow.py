@@ -19,10 +19,8 @@ import libcst as cst
 from verifier.extract.binder import Binder
 from verifier.extract.evaluate import Evaluator
 from verifier.extract.scope import Binding, Expr, Fixed, Pack, Scope
+from verifier.extract.rounds import Seen, bind_calls, first_time
 from verifier.extract.values import MAX_ALTERNATIVES, Func, Partial, Value, spread
-
-MAX_ROUNDS = 4
-"""Wrappers of wrappers are followed this deep (one round per level)."""
 
 
 @dataclass(frozen=True)
@@ -38,21 +36,7 @@ class _Target:
 def bind_arguments(binder: Binder, evaluator: Evaluator) -> set[Scope]:
     """Bind the arguments of every call of the file to the parameters of its targets; the
     functions that received new bindings."""
-    seen: set[tuple[int, str, object]] = set()
-    bound: set[Scope] = set()
-    evaluator.forget()  # values computed before these bindings existed are stale
-    for _ in range(MAX_ROUNDS):
-        added = 0
-        for call, scope in binder.calls:
-            for target in _targets(evaluator, call, scope):
-                count = _bind(target, call, scope, evaluator, seen)
-                added += count
-                if count:
-                    bound.add(target.scope)
-        evaluator.forget()
-        if not added:
-            break
-    return bound
+    return bind_calls(binder.calls, evaluator, _targets, _bind)
 
 
 def _targets(evaluator: Evaluator, call: cst.Call, scope: Scope) -> Iterator[_Target]:
@@ -71,7 +55,7 @@ def _targets(evaluator: Evaluator, call: cst.Call, scope: Scope) -> Iterator[_Ta
 
 
 def _bind(target: _Target, call: cst.Call, caller: Scope, evaluator: Evaluator,
-          seen: set[tuple[int, str, object]]) -> int:
+          seen: Seen) -> int:
     """Bind one call's arguments to one function's parameters; the count of new bindings."""
     function = target.scope
     skip = 1 if function.receiver == "cls" or function.receiver == "self" and target.bound else 0
@@ -111,11 +95,9 @@ def _positional(call: cst.Call, caller: Scope, evaluator: Evaluator) -> list[lis
     return found
 
 
-def _add(function: Scope, name: str, binding: Binding, seen: set[tuple[int, str, object]]
-         ) -> int:
-    key = (id(function), name, id(binding.node) if isinstance(binding, Expr) else binding)
-    if key in seen:
+def _add(function: Scope, name: str, binding: Binding, seen: Seen) -> int:
+    identity = id(binding.node) if isinstance(binding, Expr) else binding
+    if not first_time(seen, function, name, identity):
         return 0
-    seen.add(key)
     function.bind(name, binding)
     return 1

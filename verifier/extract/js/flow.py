@@ -12,11 +12,9 @@ from verifier.extract.js.calls import unwrap
 from verifier.extract.js.evaluate import Evaluator
 from verifier.extract.js.scope import Binding, Expr, Fixed, Scope
 from verifier.extract.js.syntax import Node, field
+from verifier.extract.rounds import Seen, bind_calls, first_time
 from verifier.extract.values import (UNKNOWN, Func, Partial, Seq, Value, Values, combinations,
                                      one, spread)
-
-MAX_ROUNDS = 4
-"""Wrappers of wrappers are followed this deep (one round per level)."""
 
 
 @dataclass(frozen=True)
@@ -33,21 +31,7 @@ class _Target:
 def bind_arguments(binder: Binder, evaluator: Evaluator) -> set[Scope]:
     """Bind the arguments of every call of the file to the parameters of its targets; the
     functions that received new bindings."""
-    seen: set[tuple[int, str, object]] = set()
-    bound: set[Scope] = set()
-    evaluator.forget()  # values computed before these bindings existed are stale
-    for _ in range(MAX_ROUNDS):
-        added = 0
-        for call, scope in binder.calls:
-            for target in _targets(evaluator, call, scope):
-                count = _bind(target, call, scope, evaluator, seen)
-                added += count
-                if count:
-                    bound.add(target.scope)
-        evaluator.forget()
-        if not added:
-            break
-    return bound
+    return bind_calls(binder.calls, evaluator, _targets, _bind)
 
 
 def _targets(evaluator: Evaluator, call: Node, scope: Scope) -> Iterator[_Target]:
@@ -68,7 +52,7 @@ def _targets(evaluator: Evaluator, call: Node, scope: Scope) -> Iterator[_Target
 
 
 def _bind(target: _Target, call: Node, caller: Scope, evaluator: Evaluator,
-          seen: set[tuple[int, str, object]]) -> int:
+          seen: Seen) -> int:
     """Bind one call's arguments to one function's parameters; the count of new bindings."""
     function = target.scope
     given: list[list[Binding]] = _written(call, caller, evaluator) if target.direct else [
@@ -113,11 +97,9 @@ def _values(bindings: list[Binding], evaluator: Evaluator) -> Values:
     return tuple(dict.fromkeys(values)) or (UNKNOWN,)
 
 
-def _add(function: Scope, name: str, binding: Binding, seen: set[tuple[int, str, object]]
-         ) -> int:
-    key = (id(function), name, binding.node.id if isinstance(binding, Expr) else binding)
-    if key in seen:
+def _add(function: Scope, name: str, binding: Binding, seen: Seen) -> int:
+    identity = binding.node.id if isinstance(binding, Expr) else binding
+    if not first_time(seen, function, name, identity):
         return 0
-    seen.add(key)
     function.bind(name, binding)
     return 1
