@@ -61,6 +61,15 @@ def write_skill(folder: Path, frontmatter: str, files: dict[str, str] | None = N
     return folder
 
 
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """After the run: how many generated programs the soundness properties checked."""
+    counts = getattr(sys.modules.get("tests.test_soundness"), "CHECKED", None)
+    if counts:
+        parts = ", ".join(f"{name}: {count}" for name, count in sorted(counts.items()))
+        terminalreporter.write_line(f"generated programs checked: {sum(counts.values())} "
+                                    f"({parts})")
+
+
 @pytest.fixture
 def run_cli() -> Any:
     """The ``skillbound`` runner, as a fixture."""

@@ -318,7 +318,7 @@ def test_link_to_parent_folder_is_link_out_and_not_descended(tmp_path: Path) -> 
     assert listing(skill) == [("SKILL.md", FileStatus.REGULAR, 16), ("up", FileStatus.LINK_OUT, 2)]
 
 
-def test_link_loop_and_broken_link_are_link_out(tmp_path: Path) -> None:
+def test_link_loop_and_broken_link_are_link_broken(tmp_path: Path) -> None:
     skill = make_skill(tmp_path / "s")
     (tmp_path / "s" / "loop-a").symlink_to("loop-b")
     (tmp_path / "s" / "loop-b").symlink_to("loop-a")
@@ -326,10 +326,10 @@ def test_link_loop_and_broken_link_are_link_out(tmp_path: Path) -> None:
     (tmp_path / "s" / "broken").symlink_to("missing.py")
     assert listing(skill) == [
         ("SKILL.md", FileStatus.REGULAR, 16),
-        ("broken", FileStatus.LINK_OUT, 10),
-        ("loop-a", FileStatus.LINK_OUT, 6),
-        ("loop-b", FileStatus.LINK_OUT, 6),
-        ("self", FileStatus.LINK_OUT, 4),
+        ("broken", FileStatus.LINK_BROKEN, 10),
+        ("loop-a", FileStatus.LINK_BROKEN, 6),
+        ("loop-b", FileStatus.LINK_BROKEN, 6),
+        ("self", FileStatus.LINK_BROKEN, 4),
     ]
 
 
@@ -360,7 +360,7 @@ def test_fifo_is_special_and_never_opened(tmp_path: Path, no_hang: None) -> None
     assert listing(skill) == [
         ("SKILL.md", FileStatus.REGULAR, 16),
         ("pipe", FileStatus.SPECIAL, 0),
-        ("pipe-link", FileStatus.LINK_OUT, 4),
+        ("pipe-link", FileStatus.SPECIAL, 4),
     ]
 
 

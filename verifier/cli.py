@@ -319,6 +319,8 @@ def init(args: argparse.Namespace) -> int:
     from verifier.discover import DiscoveryError, discover
     from verifier.gate import FINDINGS
     from verifier.init import edit
+    from verifier.manifest.source import read_text
+    from verifier.manifest.yamlsafe import Problem
     from verifier.pipeline import verify_skill
     try:
         skills = discover(args.paths)
@@ -331,7 +333,11 @@ def init(args: argparse.Namespace) -> int:
             print(f"skillbound: {skill.root}: no SKILL.md", file=sys.stderr)
             failed = True
             continue
-        text = skill.manifest.read_text("utf-8")
+        text = read_text(skill.manifest, skill.root)
+        if isinstance(text, Problem):  # a FIFO, a link out of the skill: never read or written
+            print(f"skillbound: {skill.manifest}: {text.detail}", file=sys.stderr)
+            failed = True
+            continue
         change = edit(text, verify_skill(skill))
         if change.problem:
             print(f"skillbound: {skill.manifest}: {change.problem}", file=sys.stderr)

@@ -10,6 +10,8 @@ from pathlib import Path
 from collections.abc import Iterable
 from typing import Final, TypeAlias
 
+from verifier.limits import MAX_FILES, ResourceLimit
+
 # Preference order: when a folder holds both, SKILL.md is the manifest.
 MANIFEST_NAMES: Final = ("SKILL.md", "skill.md")
 
@@ -31,6 +33,7 @@ class FileStatus(StrEnum):
 
     REGULAR = "regular"
     LINK_OUT = "link-out"
+    LINK_BROKEN = "link-broken"
     SPECIAL = "special"
 
 
@@ -65,12 +68,20 @@ def skill_of(path: Path) -> SkillFolder | None:
 
 
 def skill_files(skill: SkillFolder) -> tuple[SkillFile, ...]:
-    """List the skill's files recursively, minus nested skills and skipped folders, sorted."""
+    """List the skill's files recursively, minus nested skills and skipped folders, sorted.
+
+    Raises ResourceLimit past MAX_FILES files and folders, before listing any more of them.
+    """
     real_root = os.path.realpath(skill.root)
     files: list[SkillFile] = []
     pending: list[tuple[str, _Entries]] = [("", _list_given(str(skill.root)))]
+    listed = 0
     while pending:  # iterative: hostile nesting depth must not hit the recursion limit
         prefix, entries = pending.pop()
+        listed += len(entries)
+        if listed > MAX_FILES:
+            raise ResourceLimit(f"the skill holds more than {MAX_FILES:,} files and folders; "
+                                "it is not analysed")
         for entry in entries:
             relative = prefix + entry.name
             if entry.is_dir(follow_symlinks=False):
@@ -209,18 +220,20 @@ def _classify(entry: os.DirEntry[str], relative: str, real_root: str) -> SkillFi
 
 
 def _classify_link(entry: os.DirEntry[str], relative: str, real_root: str) -> SkillFile | None:
-    """REGULAR for a link to a regular file inside the skill, None for a folder inside, else LINK_OUT."""
+    """A link out of the skill is LINK_OUT and a broken or looping one LINK_BROKEN; a link
+    inside is what it points to (None for a folder, which is listed on its own)."""
     target = os.path.realpath(entry.path)
-    if _is_inside(target, real_root):
-        try:
-            target_stat = os.stat(target)
-        except OSError:  # broken, or a loop
-            target_stat = None
-        if target_stat is not None and stat.S_ISDIR(target_stat.st_mode):
-            return None  # its target is listed on its own
-        if target_stat is not None and stat.S_ISREG(target_stat.st_mode):
-            return _skill_file(entry, relative, FileStatus.REGULAR, target_stat.st_size)
-    return _skill_file(entry, relative, FileStatus.LINK_OUT, _lstat_size(entry))
+    if not _is_inside(target, real_root):
+        return _skill_file(entry, relative, FileStatus.LINK_OUT, _lstat_size(entry))
+    try:
+        target_stat = os.stat(target)
+    except OSError:  # dangling, or a loop: its content may appear at run time
+        return _skill_file(entry, relative, FileStatus.LINK_BROKEN, _lstat_size(entry))
+    if stat.S_ISDIR(target_stat.st_mode):
+        return None
+    if stat.S_ISREG(target_stat.st_mode):
+        return _skill_file(entry, relative, FileStatus.REGULAR, target_stat.st_size)
+    return _skill_file(entry, relative, FileStatus.SPECIAL, _lstat_size(entry))
 
 
 def _is_inside(target: str, real_root: str) -> bool:

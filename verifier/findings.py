@@ -55,6 +55,11 @@ _RULES = (
     Rule("SB107", "name does not match folder", Severity.LOW,
          "name {name!r} differs from the folder name {folder!r}",
          "The Agent Skills specification asks that 'name' equal the skill's folder name."),
+    Rule("SB108", "unsafe name", Severity.HIGH,
+         "name {name!r} {detail}",
+         "Agents and installers build paths and menus from a skill's name: a name with a path "
+         "separator or '..' can write outside the skills folder, and invisible or control "
+         "characters make one skill pass for another. Use 1-64 of a-z, 0-9 and '-'."),
     Rule("SB201", "undeclared capability", Severity.MEDIUM,
          "{capability} is not declared ({tier} capability, via {via})",
          "The code can do something the manifest does not claim. Declare it in "
@@ -127,9 +132,11 @@ _RULES = (
          "the message if the skill is well formed."),
     Rule("SB902", "resource limit exceeded", Severity.HIGH,
          "not analysed: {detail}",
-         "A file skillbound would parse is larger than the per-file size limit "
-         "(--max-file-size), so the skill cannot be verified and fails closed. Raise the "
-         "limit if the file is genuine."),
+         "skillbound bounds what it reads of one skill so that hostile input cannot stall a "
+         "run or exhaust memory: a code file over the per-file size limit (--max-file-size) "
+         "or a skill with too many files is not analysed, and the skill fails closed. Raise "
+         "the limit if the file is genuine; split the skill, or move generated and vendored "
+         "files out of it."),
     Rule("SB903", "time limit exceeded", Severity.HIGH,
          "the analysis took longer than the limit of {seconds} s",
          "The skill's analysis did not finish within the per-skill time limit (--time-limit), "

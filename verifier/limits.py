@@ -1,7 +1,16 @@
-"""Resource limits: the size of a file skillbound parses and the time one skill may take.
+"""Limits on what skillbound reads of one skill and how long it spends on it, so that hostile
+input costs seconds, not hours.
 
-A skill beyond them is not analysed further: it gets an SB9xx finding and the ``error``
-verdict, and the run goes on with the next skill.
+- A code file over the per-file size limit (``--max-file-size``) is not analysed, and neither
+  is its skill: SB902, verdict ``error``. So is a skill with more than ``MAX_FILES`` files.
+- A code file within it but with too many tokens or too long a line is not parsed: it is
+  unverifiable (SB203), like any code that could not be read.
+- A skill whose analysis runs past the per-skill time limit (``--time-limit``) gets SB903,
+  verdict ``error``.
+
+Either way the skill fails closed, and every other skill of the run is verified. The limits
+of the manifest reader (size, aliases, nesting of YAML) live beside it, in
+``verifier.manifest``.
 """
 
 from __future__ import annotations
@@ -12,11 +21,35 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Final
 
 from verifier import findings
-from verifier.discover import FileStatus, SkillFile
 from verifier.model import Finding, Location
+
+if TYPE_CHECKING:
+    from verifier.discover import SkillFile
+
+MAX_FILES: Final = 10_000
+"""Files in one skill (nested skills and skipped tool folders apart)."""
+
+MAX_FILE_BYTES: Final = 8 * 1024 * 1024
+"""Bytes of one code file (Python, shell, JavaScript, markdown)."""
+
+MAX_TOKENS: Final = 100_000
+"""Tokens of one code file — words, symbols and line breaks, about ten thousand lines of
+ordinary code. Parsing cost follows tokens, not bytes: a few hundred kilobytes of ``1,1,1,…``
+would make the Python parser hold gigabytes."""
+
+MAX_LINE_BYTES: Final = 1024 * 1024
+"""Bytes of one line of a code file: a longer line is packed or generated code that no
+reviewer reads, and a place to push a payload far out of sight."""
+
+
+class ResourceLimit(Exception):
+    """A skill exceeds a per-skill limit; the message says which, and the finding is SB902."""
+
+    code: Final = "SB902"
+
 
 PARSED_SUFFIXES = frozenset({"", ".py", ".md", ".sh", ".bash", ".zsh", ".js", ".mjs", ".cjs",
                              ".ts", ".tsx", ".rb", ".pl", ".php", ".ps1", ".lua"})
@@ -33,16 +66,15 @@ class TimeLimitExceeded(BaseException):
 
 @dataclass(frozen=True)
 class Limits:
-    """Per-file size (bytes) and per-skill time (seconds); 0 means no limit."""
+    """Per-file size (bytes) and per-skill time (seconds, 0 for none), as the user set them."""
 
-    file_bytes: int = 8 * 1024 * 1024
+    file_bytes: int = MAX_FILE_BYTES
     skill_seconds: float = 60.0
 
     def split(self, files: tuple[SkillFile, ...]
               ) -> tuple[tuple[SkillFile, ...], tuple[Finding, ...]]:
         """The files to analyse, and an SB902 for each parsed file over the size limit."""
-        if not self.file_bytes:
-            return files, ()
+        from verifier.discover import FileStatus
         over = [f for f in files if f.status == FileStatus.REGULAR and f.size > self.file_bytes
                 and posixpath.splitext(f.relative)[1].lower() in PARSED_SUFFIXES]
         found = tuple(findings.make("SB902", Location(f.path), detail=(

@@ -14,6 +14,8 @@ from typing import Any
 from verifier import __version__, findings
 from verifier.capability import Capability
 from verifier.discover import FileStatus, SkillFolder, skill_files
+from verifier.files import sha256_regular
+from verifier.limits import ResourceLimit
 from verifier.model import Finding, Location
 from verifier.paths import display_path
 from verifier.schemas import read_document
@@ -25,19 +27,31 @@ Lock = dict[str, Any]
 def tree_hash(skill: SkillFolder) -> str:
     """A hash of every file of the skill: its relative path and its content."""
     digest = hashlib.sha256()
-    for file in skill_files(skill):
+    try:
+        files = skill_files(skill)
+    except ResourceLimit as limit:  # too many files to read: the limit stands for them
+        return hashlib.sha256(str(limit).encode()).hexdigest()
+    for file in files:
         digest.update(file.relative.encode() + b"\0")
-        if file.status == FileStatus.REGULAR:
-            digest.update(hashlib.sha256(file.path.read_bytes()).digest())
-        else:
-            digest.update(str(file.status).encode())
+        digest.update(_content_hash(file.path) if file.status == FileStatus.REGULAR
+                      else str(file.status).encode())
     return digest.hexdigest()
 
 
 def manifest_hash(skill: SkillFolder) -> str:
     """A hash of the manifest's bytes (empty when there is none)."""
-    data = skill.manifest.read_bytes() if skill.manifest is not None else b""
-    return hashlib.sha256(data).hexdigest()
+    if skill.manifest is None:
+        return hashlib.sha256(b"").hexdigest()
+    return _content_hash(skill.manifest).hex()
+
+
+def _content_hash(path: Path) -> bytes:
+    """The SHA-256 of a regular file; a fixed marker for anything else (a FIFO, a device, a
+    file swapped since it was listed), which is never read."""
+    try:
+        return sha256_regular(path)
+    except OSError:
+        return hashlib.sha256(b"\0not a regular file").digest()
 
 
 def lock_entry(skill: SkillFolder, declared: list[str], inferred: list[str]) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from verifier.lock import Lock, drift
 from verifier.policy import Context, apply_policy
 from verifier.policy.evaluate import capability_places
 from verifier.suppress import Suppressed, Suppression, apply_inline, read_suppressions
-from verifier.limits import Limits, TimeLimitExceeded, time_limit
+from verifier.limits import MAX_FILE_BYTES, Limits, ResourceLimit, TimeLimitExceeded, time_limit
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,8 @@ def analyse(skill: SkillFolder, options: Options = Options(),
     except TimeLimitExceeded:
         finding = findings.make("SB903", Location(skill.root),
                                 seconds=f"{options.limits.skill_seconds:g}")
+    except ResourceLimit as limit:  # the skill is over a per-skill limit: fails closed
+        finding = findings.make(limit.code, Location(skill.root), detail=str(limit))
     except Exception as error:  # fail closed: one broken skill must not lose the others
         detail = f"{type(error).__name__}: {error}".splitlines()[0][:300]
         finding = findings.make("SB901", Location(skill.root), detail=detail)
@@ -173,7 +175,8 @@ def skill_graph(skill: SkillFolder, options: Options = Options(),
                 ) -> tuple[Manifest, CapabilityGraph]:
     """The manifest and the capability graph of one skill."""
     manifest = load_manifest(skill.root, skill.manifest, strict=options.strict_manifest)
-    return manifest, CapabilityGraph.build(skill.root, manifest, extract_skill(skill, files))
+    return manifest, CapabilityGraph.build(
+        skill.root, manifest, extract_skill(skill, files, options.limits.file_bytes))
 
 
 def _accepted(skill: SkillFolder, found: Iterable[Finding],
@@ -222,14 +225,14 @@ def _lock_findings(analysis: Analysis, options: Options) -> tuple[Finding, ...]:
                  options.lock)
 
 
-def extract_skill(skill: SkillFolder, files: tuple[SkillFile, ...] | None = None
-                  ) -> list[tuple[str, FileFacts]]:
+def extract_skill(skill: SkillFolder, files: tuple[SkillFile, ...] | None = None,
+                  max_bytes: int = MAX_FILE_BYTES) -> list[tuple[str, FileFacts]]:
     """The facts of every code file of a skill (listed once by the caller, or here)."""
     if skill.manifest is None:
         return []
     files = skill_files(skill) if files is None else files
     names = frozenset(f.relative for f in files)
-    facts = ((f.relative, extract_file(f, names)) for f in files)
+    facts = ((f.relative, extract_file(f, names, max_bytes)) for f in files)
     linked = link([(relative, fact) for relative, fact in facts if fact is not None])
     archives = [f.relative for f in files if is_archive(f.relative)]
     return linked + opaque_archives(skill.root, archives, linked)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from verifier.discover import SkillFolder, skill_files
+from verifier.limits import ResourceLimit
 from verifier.pipeline import Options, SkillReport, analyse, judge
 
 T = TypeVar("T")
@@ -41,7 +42,7 @@ def scan_skill(skill: SkillFolder, options: Options, cache_folder: Path | None) 
     try:
         files = skill_files(skill)
         key = store.key(skill, files, options)
-    except OSError:  # unreadable: the analysis reports it
+    except (OSError, ResourceLimit):  # unreadable, or too many files: the analysis says so
         return Outcome(judge(analyse(skill, options), options), time.perf_counter() - start,
                        False)
     analysis = store.get(key, skill)

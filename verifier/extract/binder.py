@@ -5,8 +5,8 @@ from __future__ import annotations
 import libcst as cst
 
 from verifier.extract.visitor import TableVisitor
-from verifier.extract.scope import (Expr, Fixed, ModuleIndex, Scope, from_import_value,
-                                    import_value)
+from verifier.extract.scope import (Expr, Fixed, ModuleIndex, Param, Scope,
+                                    from_import_value, import_value)
 from verifier.extract.values import UNKNOWN, Func, Value
 
 
@@ -31,7 +31,11 @@ class Binder(TableVisitor):
         self.index = index
         self.module = Scope("", "module", parent)
         self.scopes: dict[cst.CSTNode, Scope] = {}
-        self.functions: dict[str, Scope] = {}
+        self.functions: dict[str, list[Scope]] = {}
+        """Function scopes by qualified name (lambdas of one scope share a name)."""
+        self.classes: set[str] = set()
+        self.calls: list[tuple[cst.Call, Scope]] = []
+        """Every call and the scope it is made in: arguments flow into parameters."""
         self.imports: set[str] = set()
         """Files of the skill this module imports."""
         self.stack = [self.module]
@@ -41,11 +45,13 @@ class Binder(TableVisitor):
         """The innermost scope being walked."""
         return self.stack[-1]
 
-    def _enter(self, node: cst.CSTNode, name: str, kind: str) -> None:
+    def _enter(self, node: cst.CSTNode, name: str, kind: str,
+               params: cst.Parameters | None = None, receiver: str = "") -> None:
         scope = self.scope.child(name, kind)
         self.scopes[node] = scope
-        if kind == "function":
-            self.functions.setdefault(scope.name, scope)
+        if params is not None:
+            scope.params, scope.receiver = _signature(params), receiver
+            self.functions.setdefault(scope.name, []).append(scope)
         self.stack.append(scope)
 
     def _leave(self, node: cst.CSTNode) -> None:
@@ -54,7 +60,8 @@ class Binder(TableVisitor):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.scope.bind(node.name.value, Fixed(Func(self.index.file,
                                                     self.scope.child(node.name.value, "").name)))
-        self._enter(node, node.name.value, "function")
+        receiver = _receiver(node) if self.scope.kind == "class" else ""
+        self._enter(node, node.name.value, "function", node.params, receiver)
         for param in _params(node.params):
             self._bind_param(param)
 
@@ -62,7 +69,8 @@ class Binder(TableVisitor):
         self._leave(original_node)
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
-        self._enter(node, "<lambda>", "function")
+        self._enter(node, "<lambda>", "function", node.params)
+        self.scope.returns.append(Expr(node.body, self.scope))
         for param in _params(node.params):
             self._bind_param(param)
 
@@ -70,8 +78,13 @@ class Binder(TableVisitor):
         self._leave(original_node)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.scope.bind(node.name.value, Fixed(UNKNOWN))
+        qualified = self.scope.child(node.name.value, "").name
+        self.scope.bind(node.name.value, Fixed(Func(self.index.file, qualified)))
+        self.classes.add(qualified)
         self._enter(node, node.name.value, "class")
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.calls.append((node, self.scope))
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self._leave(original_node)
@@ -152,6 +165,26 @@ class Binder(TableVisitor):
         """Remember an import of one of the skill's own modules."""
         if isinstance(value, Func) and value.file != self.index.file:
             self.imports.add(value.file)
+
+
+def _signature(params: cst.Parameters) -> tuple[Param, ...]:
+    """The parameters of a function, in order, with their kinds."""
+    listed = [Param(p.name.value, "positional") for p in (*params.posonly_params,
+                                                           *params.params)]
+    if isinstance(params.star_arg, cst.Param):
+        listed.append(Param(params.star_arg.name.value, "args"))
+    listed += [Param(p.name.value, "keyword") for p in params.kwonly_params]
+    if isinstance(params.star_kwarg, cst.Param):
+        listed.append(Param(params.star_kwarg.name.value, "kwargs"))
+    return tuple(listed)
+
+
+def _receiver(node: cst.FunctionDef) -> str:
+    """What the first parameter of a method receives: ``self``, ``cls``, or ``static``."""
+    names = {dotted_name(d.decorator) for d in node.decorators}
+    if "staticmethod" in names:
+        return "static"
+    return "cls" if "classmethod" in names else "self"
 
 
 def _params(params: cst.Parameters) -> list[cst.Param]:

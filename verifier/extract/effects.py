@@ -10,16 +10,26 @@ from verifier.catalog import SELF, Arg, Effect, Entry
 from verifier.extract import scopes
 from verifier.extract.shell import ShellAnalysis, analyse_shell, judge_argv
 from verifier.extract.values import (HOLE, UNKNOWN, Obj, Ref, Seq, Value, Values,
-                                     is_decoded, text_of)
+                                     combinations, is_decoded, text_of)
 
 @dataclass(frozen=True)
 class CallSite:
-    """The evaluated arguments of a call, and the skill files it may refer to."""
+    """The evaluated arguments of a call, and the skill files it may refer to. Positions
+    from ``open_from`` on, and keywords not given when ``open_keywords``, are unknown
+    (``f(*args, **kwargs)``)."""
 
     positional: list[Values]
     keywords: dict[str, Values]
     files: frozenset[str]
     file: str
+    open_from: int | None = None
+    open_keywords: bool = False
+
+    def after(self, prefix: list[Values]) -> CallSite:
+        """The same call with ``prefix`` arguments first (``functools.partial``)."""
+        opened = None if self.open_from is None else self.open_from + len(prefix)
+        return CallSite(prefix + self.positional, self.keywords, self.files, self.file,
+                        opened, self.open_keywords)
 
 
 @dataclass(frozen=True)
@@ -51,10 +61,16 @@ def argument(site: CallSite, arg: Arg, receiver: Value | None) -> Values | None:
     """The values of one argument, or None when the call does not pass it."""
     if arg.position == SELF:
         return (receiver,) if receiver is not None else (UNKNOWN,)
-    if isinstance(arg.position, int) and arg.position < len(site.positional):
-        return site.positional[arg.position]
-    if arg.keyword is not None and arg.keyword in site.keywords:
-        return site.keywords[arg.keyword]
+    if isinstance(arg.position, int):
+        if arg.position < len(site.positional):
+            return site.positional[arg.position]
+        if site.open_from is not None and arg.position >= site.open_from:
+            return (UNKNOWN,)
+    if arg.keyword is not None:
+        if arg.keyword in site.keywords:
+            return site.keywords[arg.keyword]
+        if site.open_keywords:
+            return (UNKNOWN,)
     return None
 
 
@@ -119,13 +135,16 @@ def _effect(entry: Entry, effect: Effect, kind: Kind, site: CallSite,
 
 def _argv(entry: Entry, effect: Effect, kind: Kind, site: CallSite, values: Values) -> Applied:
     if entry.varargs and isinstance(effect.arg.position, int):
-        values = (Seq(tuple(g[0] if len(g) == 1 else UNKNOWN
-                            for g in site.positional[effect.arg.position:])),)
-    shell = entry.shell is not None and scopes.is_true(
-        (site.keywords.get(entry.shell.keyword or "") or (None,))[0])
-    if shell:
-        return _command(entry, effect, kind, site, values)
+        words = site.positional[effect.arg.position:]
+        if site.open_from is not None:  # f(*args): more words, unknown
+            words = words + [(UNKNOWN,)]
+        values = tuple(Seq(c) for c in combinations(words))
+    shell = argument(site, entry.shell, None) if entry.shell is not None else None
     applied = Applied()
+    if shell is not None and any(scopes.is_true(v) for v in shell):
+        applied = _command(entry, effect, kind, site, values)
+        if all(scopes.is_true(v) for v in shell) and UNKNOWN not in shell:
+            return applied  # only run by a shell
     for value in values or (UNKNOWN,):
         text = text_of(value)
         applied = applied + run_process(scopes.argv_words(value) or (text.split() if text else None),

@@ -6,30 +6,52 @@ capabilities a call exercises is decided by the extractor from these values.
 
 from __future__ import annotations
 
+import ast
+from dataclasses import dataclass, field
 from typing import Callable
 
 import libcst as cst
 
 from verifier.catalog import Catalog
 from verifier.extract.fold import FOLDERS, PATH
-from verifier.extract.scope import Binding, Expr, Scope
-from verifier.extract.values import (HOLE, UNKNOWN, Const, Func, Memo, Method, Obj, Partial,
-                                     Ref, Seq, Value, Values, combinations, merge, one, qualified,
-                                     text_of, text_or_hole)
+from verifier.extract.scope import Binding, Expr, Pack, Scope
+from verifier.extract.values import (HOLE, UNKNOWN, Arguments, Const, Func, Memo, Method, Obj,
+                                     Partial, Ref, Seq, Value, Values, combinations, member,
+                                     merge, one, qualified, spread, text_of, text_or_hole)
 
 _NAMED_CONSTANTS: dict[str, Value] = {"True": Const(True), "False": Const(False),
                                       "None": Const(None)}
+
+
+@dataclass(frozen=True)
+class Structure:
+    """What the binder found in a file: its functions, classes and the scopes of nodes."""
+
+    functions: dict[str, list[Scope]] = field(default_factory=dict)
+    classes: frozenset[str] = frozenset()
+    scopes: dict[cst.CSTNode, Scope] = field(default_factory=dict)
+
+    def joined(self, inner: Structure) -> Structure:
+        """This structure with ``inner``'s added (code run by ``exec`` sees its caller's)."""
+        functions = {name: [*self.functions.get(name, []), *inner.functions.get(name, [])]
+                     for name in {*self.functions, *inner.functions}}
+        return Structure(functions, self.classes | inner.classes,
+                         {**self.scopes, **inner.scopes})
 
 
 class Evaluator:
     """Evaluates expressions of one file against its scopes."""
 
     def __init__(self, catalog: Catalog, file_scope_path: str,
-                 functions: dict[str, Scope] | None = None) -> None:
+                 structure: Structure = Structure()) -> None:
         self.catalog = catalog
         self.file = file_scope_path
         self.file_value = Const(f"${{SKILL_DIR}}/{file_scope_path}")
-        self.functions = functions or {}
+        self.structure = structure
+        self._memo = Memo()
+
+    def forget(self) -> None:
+        """Drop memoised values: bindings were added since they were computed."""
         self._memo = Memo()
 
     def evaluate(self, node: cst.BaseExpression, scope: Scope) -> Values:
@@ -50,14 +72,40 @@ class Evaluator:
                               lambda: merge(*(self._binding(b) for b in bindings)))
 
     def returned(self, function: str) -> Values:
-        """What a function of this file may return (its parameters are unknown)."""
-        scope = self.functions.get(function)
-        if scope is None or not scope.returns:
+        """What a function of this file may return (calling a class makes an instance)."""
+        if function in self.structure.classes:
+            return one(Func(self.file, function, bound=True))
+        scopes = self.structure.functions.get(function, [])
+        returns = [b for scope in scopes for b in scope.returns]
+        if not returns:
             return one(UNKNOWN)
-        return self._memo.get((id(scope), "<return>"),
-                              lambda: merge(*(self._binding(b) for b in scope.returns)))
+        return self._memo.get((function, "<return>"),
+                              lambda: merge(*(self._binding(b) for b in returns)))
+
+    def arguments(self, node: cst.Call, scope: Scope) -> Arguments:
+        """The arguments of a call, with ``*`` and ``**`` arguments spread where known."""
+        found = Arguments()
+        for argument in node.args:
+            values = self.evaluate(argument.value, scope)
+            if argument.keyword is not None:
+                found.keywords[argument.keyword.value] = values
+            elif argument.star == "**":
+                found.open_keywords = True
+            elif found.open_from is not None:
+                continue
+            elif argument.star == "*":
+                groups, opened = spread(values)
+                found.positional += groups
+                if opened:
+                    found.open_from = len(found.positional)
+            else:
+                found.positional.append(values)
+        return found
 
     def _binding(self, binding: Binding) -> Values:
+        if isinstance(binding, Pack):
+            groups = [self._binding(item) for item in binding.items]
+            return merge(*(one(Seq(tuple(c))) for c in combinations(groups)))
         if not isinstance(binding, Expr):
             return one(binding.value)
         values = self.evaluate(binding.node, binding.scope)
@@ -68,9 +116,10 @@ class Evaluator:
     def attribute(self, value: Value, name: str) -> Value:
         """``value.name``."""
         if isinstance(value, Ref):
-            return Ref(f"{value.name}.{name}")
+            return Ref(member(value.name, name))
         if isinstance(value, Func):
-            return Func(value.file, f"{value.name}.{name}" if value.name else name)
+            return Func(value.file, f"{value.name}.{name}" if value.name else name,
+                        value.bound)
         if isinstance(value, Obj) and f"{value.type}.{name}" in _PROPERTIES:
             return FOLDERS[f"{value.type}.{name}"]([value])
         return Method(value, name)
@@ -88,22 +137,37 @@ class Evaluator:
         folder = FOLDERS.get(name)
         if folder is not None:
             return merge(*(one(folder(list(c))) for c in combinations(receiver + args)))
-        return one(self._returned(name, args))
+        return self._returned(name, args)
 
-    def _returned(self, name: str, args: list[Values]) -> Value:
+    def _returned(self, name: str, args: list[Values]) -> Values:
         entry = self.catalog.entries.get(name)
         if entry is None:
-            return UNKNOWN
+            return one(UNKNOWN)
         if entry.returns:
-            return Obj(entry.returns, UNKNOWN)
-        if entry.effects and entry.effects[0].scope == "module" and args:
-            text = text_of(args[0][0]) if len(args[0]) == 1 else None
-            return Ref(text) if text and HOLE not in text else UNKNOWN
-        if entry.effects and entry.effects[0].scope == "attribute" and len(args) >= 2:
-            name_text = text_of(args[1][0]) if len(args[1]) == 1 else None
-            if name_text and HOLE not in name_text:
-                return self.attribute(args[0][0], name_text) if len(args[0]) == 1 else UNKNOWN
-        return UNKNOWN
+            return one(Obj(entry.returns, UNKNOWN))
+        scope = entry.effects[0].scope if entry.effects else ""
+        if scope == "module" and args:
+            return merge(*(_module(value, top=name == "__import__") for value in args[0]))
+        if scope == "attribute" and len(args) >= 2:
+            return merge(*(one(self._member(owner, member))
+                           for owner, member in combinations(args[:2])))
+        return one(UNKNOWN)
+
+    def _member(self, owner: Value, member: Value) -> Value:
+        """``getattr(owner, member)`` when the member's name is known."""
+        text = text_of(member) if isinstance(member, Const) else None
+        return self.attribute(owner, text) if text and HOLE not in text else UNKNOWN
+
+
+def _module(value: Value, top: bool) -> Values:
+    """The module ``import_module(value)`` returns; ``__import__("a.b")`` returns ``a``
+    unless asked for ``a.b`` with ``fromlist``, so both are kept."""
+    text = text_of(value) if isinstance(value, Const) else None
+    if not text or HOLE in text:
+        return one(UNKNOWN)
+    if top and "." in text:
+        return (Ref(text.split(".")[0]), Ref(text))
+    return one(Ref(text))
 
 
 def _item(value: Value, index: int) -> Value:
@@ -139,12 +203,25 @@ def _fstring(ev: Evaluator, node: cst.BaseExpression, scope: Scope) -> Values:
     pieces: list[str] = []
     for part in node.parts:
         if isinstance(part, cst.FormattedStringText):
-            pieces.append(part.value)
+            pieces.append(_literal_text(part.value, node.start))
         elif isinstance(part, cst.FormattedStringExpression):
             values = ev.evaluate(part.expression, scope)
             simple = len(values) == 1 and part.format_spec is None and part.conversion is None
             pieces.append(text_or_hole(values[0]) if simple else HOLE)
     return one(Const("".join(pieces)))
+
+
+def _literal_text(text: str, start: str) -> str:
+    """A literal part of an f-string as it reads at run time: ``{{`` is ``{`` and escapes
+    are decoded (``f"\\x63url"`` runs curl)."""
+    quote = start.lstrip("rRfFbBuU")
+    prefix = start[:len(start) - len(quote)].replace("f", "").replace("F", "")
+    unescaped = text.replace("{{", "{").replace("}}", "}")
+    try:
+        value = ast.literal_eval(prefix + quote + unescaped + quote)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return unescaped
+    return value if isinstance(value, str) else unescaped
 
 
 def _name(ev: Evaluator, node: cst.BaseExpression, scope: Scope) -> Values:
@@ -159,8 +236,13 @@ def _attribute(ev: Evaluator, node: cst.BaseExpression, scope: Scope) -> Values:
 
 def _call(ev: Evaluator, node: cst.BaseExpression, scope: Scope) -> Values:
     assert isinstance(node, cst.Call)
-    args = [ev.evaluate(a.value, scope) for a in node.args if a.keyword is None and not a.star]
+    args = ev.arguments(node, scope).positional
     return merge(*(ev.call_value(c, args) for c in ev.evaluate(node.func, scope)))
+
+
+def _lambda(ev: Evaluator, node: cst.BaseExpression, scope: Scope) -> Values:
+    inner = ev.structure.scopes.get(node)
+    return one(Func(ev.file, inner.name) if inner is not None else UNKNOWN)
 
 
 def _binary(ev: Evaluator, node: cst.BaseExpression, scope: Scope) -> Values:
@@ -230,6 +312,12 @@ def _index(base: Value, key: Value) -> Value:
     if isinstance(base, Seq) and isinstance(key, Const) and isinstance(key.value, int):
         if -len(base.items) <= key.value < len(base.items):
             return base.items[key.value]
+    name = text_of(key) if isinstance(key, Const) and isinstance(key.value, str) else None
+    if isinstance(base, Ref) and name and HOLE not in name:
+        if base.name == "sys.modules":  # sys.modules["os"] is the module os
+            return Ref(name)
+        if base.name.endswith(".__dict__"):  # os.__dict__["system"] is os.system
+            return Ref(f"{base.name[:-len('.__dict__')]}.{name}")
     return UNKNOWN
 
 
@@ -284,5 +372,5 @@ _HANDLERS: dict[type, Handler] = {
     cst.Attribute: _attribute, cst.Call: _call, cst.BinaryOperation: _binary,
     cst.List: _sequence, cst.Tuple: _sequence, cst.Subscript: _subscript, cst.IfExp: _choice,
     cst.BooleanOperation: _choice, cst.Await: _inner, cst.NamedExpr: _inner,
-    cst.UnaryOperation: _unary,
+    cst.UnaryOperation: _unary, cst.Lambda: _lambda,
 }

@@ -14,7 +14,9 @@ from verifier.capability import Capability, Kind
 from verifier.catalog import Catalog, Entry
 from verifier.extract.binder import Binder, dotted_name
 from verifier.extract.effects import Applied, CallSite, apply_entry, escaped
-from verifier.extract.evaluate import Evaluator
+from verifier.extract.evaluate import Evaluator, Structure
+from verifier.extract.flow import bind_arguments
+from verifier.extract.forward import forward_of
 from verifier.extract.values import qualified
 from verifier.extract.facts import CallEdge, ForeignCall, Invocation
 from verifier.extract.positions import Start, start_positions
@@ -35,12 +37,25 @@ class Context:
 
 
 def walk(module: cst.Module, context: Context, sink: Sink, origin: Origin | None,
-         depth: int = 0, caller: Scope | None = None) -> Extractor:
-    """Bind the module's names, then extract its evidence into ``sink``."""
-    binder = Binder(ModuleIndex(context.relative, context.files), caller)
+         depth: int = 0, caller: Extractor | None = None) -> Extractor:
+    """Bind the module's names, then extract its evidence into ``sink``.
+
+    Code run by ``exec`` (``caller`` runs it) sees the caller's names and functions; when it
+    passes arguments to them, the caller is walked once more to judge them with those."""
+    binder = Binder(ModuleIndex(context.relative, context.files),
+                    caller.scope if caller else None)
     module.visit(binder)
-    extractor = Extractor(context, binder, start_positions(module), sink, origin, depth)
+    positions = start_positions(module)
+    outer = caller.evaluator.structure if caller else Structure()
+    extractor = Extractor(context, binder, positions, sink, origin, depth, outer)
+    bound = bind_arguments(binder, extractor.evaluator)
+    if caller is not None and bound - set(binder.scopes.values()):
+        caller.revisit = True
     module.visit(extractor)
+    if extractor.revisit:  # once: exec'd code passed arguments to this module's functions
+        extractor.revisit = False
+        bind_arguments(binder, extractor.evaluator)
+        module.visit(extractor)
     return extractor
 
 class Extractor(TableVisitor):
@@ -48,10 +63,12 @@ class Extractor(TableVisitor):
 
     def __init__(self, context: Context, binder: Binder,
                  positions: Mapping[cst.CSTNode, Start], sink: Sink, origin: Origin | None,
-                 depth: int) -> None:
+                 depth: int, outer: Structure = Structure()) -> None:
         self.context, self.binder, self.positions = context, binder, positions
         self.sink, self.origin, self.depth = sink, origin, depth
-        self.evaluator = Evaluator(context.catalog, context.relative, binder.functions)
+        self.evaluator = Evaluator(context.catalog, context.relative, outer.joined(Structure(
+            binder.functions, frozenset(binder.classes), binder.scopes)))
+        self.revisit = False
         self.stack: list[Scope] = [binder.module]
         self.consumed: set[int] = set()
         self.references = {e.method: e for e in context.catalog.entries.values()
@@ -136,27 +153,26 @@ class Extractor(TableVisitor):
             self.sink.evidence.add(Evidence(Capability.of(Kind.CODE_DYNAMIC, mechanism),
                                             origin.location, via, origin.function))
             return
-        walk(module, self.context, self.sink, origin, self.depth + 1, self.scope)
+        walk(module, self.context, self.sink, origin, self.depth + 1, self)
 
     def visit_Call(self, node: cst.Call) -> None:
-        positional = [self.evaluator.evaluate(a.value, self.scope)
-                      for a in node.args if a.keyword is None and not a.star]
-        keywords = {a.keyword.value: self.evaluator.evaluate(a.value, self.scope)
-                    for a in node.args if a.keyword is not None}
+        arguments = self.evaluator.arguments(node, self.scope)
         if isinstance(node.func, cst.Attribute):
             self.consumed.add(id(node.func.value))
         callees = self.evaluator.evaluate(node.func, self.scope)
+        site = CallSite(arguments.positional, arguments.keywords, self.context.files,
+                        self.context.relative, arguments.open_from, arguments.open_keywords)
         for callee in callees:
-            self._call(node, callee, self._site(positional, keywords))
+            self._call(node, callee, site)
         if not any(qualified(c) == "functools.partial" for c in callees):
             for argument in node.args:
                 self._escape(argument.value)
 
     def _call(self, node: cst.Call, callee: Value, site: CallSite) -> None:
+        prefix: list[Values] = []
         if isinstance(callee, Partial):
             prefix = [(a,) for a in callee.args]
-            site = CallSite(prefix + site.positional, site.keywords, site.files, site.file)
-            callee = callee.target
+            site, callee = site.after(prefix), callee.target
         if isinstance(callee, Func) and callee.name:
             location = self._location(node)
             self.sink.calls.add(CallEdge(self.function, callee.file, callee.name, location.line))
@@ -168,6 +184,15 @@ class Extractor(TableVisitor):
         entry, receiver = self._entry(callee)
         if entry is not None and entry.trigger == "call":
             self._record(node, apply_entry(entry, site, receiver), entry.api)
+            if self.origin is None and receiver is None and entry.effects:
+                self._forward(node, entry.api, prefix)
+
+    def _forward(self, node: cst.Call, api: str, prefix: list[Values]) -> None:
+        """State that this function passes its parameters on to ``api`` (a wrapper)."""
+        arguments = [(a, self.evaluator.evaluate(a.value, self.scope)) for a in node.args]
+        forward = forward_of(api, arguments, prefix, self.scope, self._location(node))
+        if forward is not None:
+            self.sink.forwards.add(forward)
 
     def exports(self) -> tuple[tuple[str, Values], ...]:
         """Module-level names bound to library functions, modules or partials (re-exports)."""

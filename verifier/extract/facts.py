@@ -45,6 +45,29 @@ class ForeignCall:
     function: str
 
 
+Slot = Union[str, Values]
+"""An argument a forwarding passes: the name of a parameter, or a value."""
+
+
+@dataclass(frozen=True)
+class Forward:
+    """A function of this file passes its parameters on to a catalog API (a wrapper):
+    another module's call to it is judged with that call's arguments.
+
+    ``params``: the function's positional parameters in order (the instance skipped);
+    ``spread``/``spread_keywords``: its ``*args``/``**kwargs`` passed on whole.
+    """
+
+    function: str
+    api: str
+    params: tuple[str, ...]
+    positional: tuple[Slot, ...]
+    keywords: tuple[tuple[str, Slot], ...]
+    spread: str
+    spread_keywords: str
+    location: Location
+
+
 @dataclass(frozen=True, order=True)
 class Risk:
     """An instruction telling the agent (or the user) to do something dangerous (SB205).
@@ -72,6 +95,7 @@ class Parsed:
     exports: tuple[tuple[str, Values], ...] = ()
     imports: tuple[str, ...] = ()
     risks: tuple[Risk, ...] = ()
+    forwards: tuple[Forward, ...] = ()
 
 
 @dataclass(frozen=True)

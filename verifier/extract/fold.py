@@ -149,7 +149,11 @@ def _chr(args: list[Value]) -> Value:
 
 
 def _partial(args: list[Value]) -> Value:
-    return Partial(args[0], tuple(args[1:])) if args else UNKNOWN
+    if not args:
+        return UNKNOWN
+    if isinstance(args[0], Partial):  # a partial of a partial: one with both prefixes
+        return Partial(args[0].target, args[0].args + tuple(args[1:]))
+    return Partial(args[0], tuple(args[1:]))
 
 
 def _const(text: str) -> Folder:

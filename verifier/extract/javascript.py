@@ -35,10 +35,11 @@ def extract_javascript(path: Path, relative: str, source: bytes,
         return Unverifiable(path, "unparseable", f"{relative} does not parse: line {line}", line)
     sink = Sink()
     try:
-        walk(tree.root_node, Context(path, relative, files, load_catalog("javascript"), source),
-             sink)
+        walker = walk(tree.root_node, Context(path, relative, files, load_catalog("javascript"),
+                                              source), sink)
     except (TooDeep, RecursionError):
         return Unverifiable(path, "unparseable", f"{relative} is nested too deeply to analyse")
     return Parsed(path, tuple(sorted(sink.evidence)), tuple(sorted(sink.functions)),
                   tuple(sorted(sink.calls)), tuple(sorted(sink.invokes)),
+                  tuple(sorted(sink.foreign, key=repr)), walker.exports(),
                   imports=tuple(sorted(sink.imports)))

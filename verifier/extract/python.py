@@ -35,7 +35,8 @@ def extract_python(path: Path, relative: str, source: bytes, files: frozenset[st
     return Parsed(path, tuple(sorted(sink.evidence)), tuple(sorted(sink.functions)),
                   tuple(sorted(sink.calls)), tuple(sorted(sink.invokes)),
                   tuple(sorted(sink.foreign, key=repr)), extractor.exports(),
-                  tuple(sorted(extractor.binder.imports)))
+                  tuple(sorted(extractor.binder.imports)),
+                  forwards=tuple(sorted(sink.forwards, key=repr)))
 
 
 def too_deep(source: bytes) -> bool:

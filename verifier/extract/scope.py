@@ -35,7 +35,23 @@ class Fixed:
     value: Value
 
 
-Binding = Union[Expr, Fixed]
+@dataclass(frozen=True)
+class Pack:
+    """A ``*args`` parameter bound to the extra positional arguments of one call."""
+
+    items: tuple[Union[Expr, Fixed], ...]
+
+
+Binding = Union[Expr, Fixed, Pack]
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter of a function: its name and kind (``positional``, ``keyword``, ``args``
+    for ``*args``, ``kwargs`` for ``**kwargs``)."""
+
+    name: str
+    kind: str
 
 
 @dataclass(eq=False)
@@ -48,6 +64,10 @@ class Scope:
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
     returns: list[Binding] = field(default_factory=list)
     """For a function: the expressions it may return."""
+    params: tuple[Param, ...] = ()
+    receiver: str = ""
+    """For a function defined in a class: ``self`` or ``cls`` when its first parameter is the
+    instance or the class, ``static`` for a static method."""
 
     def bind(self, name: str, binding: Binding) -> None:
         """Add one more possible value for ``name``."""
@@ -117,4 +137,6 @@ def from_import_value(index: ModuleIndex, module: str, name: str, level: int) ->
     owner = index.resolve(module, level) if module else index.resolve("__init__", level)
     if owner is not None:
         return Func(owner, name)
-    return UNKNOWN if level else Ref(dotted)
+    if level:
+        return UNKNOWN
+    return Ref(name if module == "builtins" else dotted)

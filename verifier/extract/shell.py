@@ -11,26 +11,23 @@ by a shell is code.dynamic(decode), and the decoded payload is analysed too.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 import tree_sitter
-import tree_sitter_bash
 
 from verifier.capability import Capability, Kind
-from verifier.catalog import Entry, load_catalog
 from verifier.extract import shellargs
+from verifier.extract.launchers import launched
 from verifier.extract.facts import FileFacts, Invocation, Parsed, Unverifiable
 from verifier.extract.scopes import argv_prefix
 from verifier.extract.scripts import bundled_script
+from verifier.extract.shellnodes import (SHELLS, fetched, first_error_line, last_command, line,
+                                         lookup, own_parts, parser, reads_stdin, runs_fetched)
+from verifier.extract.shelltext import printed
 from verifier.extract.values import HOLE
 from verifier.model import Evidence, Location
 
-SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh"})
-STDIN_RUNNERS = SHELLS | {"python", "python3", "node", "perl", "ruby", "php"}
 DECODERS = frozenset({"base64", "xxd", "openssl", "gunzip", "zcat", "rev", "uudecode"})
-WRAPPERS = frozenset({"sudo", "doas", "env", "nohup", "time", "exec", "command", "builtin",
-                      "nice", "xargs", "stdbuf", "caffeinate"})
 SHELL_VARIABLES = frozenset({"HOME", "PWD", "OLDPWD", "PATH", "USER", "SHELL", "TMPDIR", "IFS",
                              "LANG", "TERM", "RANDOM", "LINENO", "SECONDS", "BASH_SOURCE",
                              "OSTYPE", "HOSTNAME", "UID", "EUID", "PPID", "BASH_VERSION",
@@ -38,6 +35,10 @@ SHELL_VARIABLES = frozenset({"HOME", "PWD", "OLDPWD", "PATH", "USER", "SHELL", "
 """Variables the shell itself provides: using them is not reading the user's environment."""
 MAX_DEPTH = 4
 """Code in strings inside code in strings...: deeper than this is reported as dynamic."""
+MAX_NESTING = 1000
+"""Syntax trees deeper than this are not analysed (SB203), as in the other languages."""
+MAX_EXPANSIONS = 200
+"""Calls of the script's own functions judged with their arguments, per script."""
 
 
 @dataclass(frozen=True, order=True)
@@ -56,11 +57,8 @@ class ShellAnalysis:
     found: tuple[Found, ...] = ()
     invokes: tuple[tuple[str, int], ...] = ()
     unparseable: bool = False
-
-
-@cache
-def _parser() -> tree_sitter.Parser:
-    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+    too_deep: bool = False
+    """Unparseable because it nests deeper than MAX_NESTING."""
 
 
 def extract_shell(path: Path, relative: str, source: bytes, files: frozenset[str]) -> FileFacts:
@@ -70,9 +68,11 @@ def extract_shell(path: Path, relative: str, source: bytes, files: frozenset[str
     except UnicodeDecodeError:
         return Unverifiable(path, "unparseable", f"{relative} is not UTF-8 text")
     analysis = analyse_shell(text, files, relative)
+    if analysis.too_deep:
+        return Unverifiable(path, "unparseable", f"{relative} is nested too deeply to analyse")
     if analysis.unparseable:
         return Unverifiable(path, "unparseable", f"{relative} does not parse as shell",
-                            _first_error_line(text))
+                            first_error_line(text))
     evidence = {Evidence(f.capability, Location(path, f.line), f.via) for f in analysis.found}
     invokes = {Invocation("", target, line) for target, line in analysis.invokes}
     return Parsed(path, tuple(sorted(evidence)), invokes=tuple(sorted(invokes)))
@@ -81,14 +81,14 @@ def extract_shell(path: Path, relative: str, source: bytes, files: frozenset[str
 def analyse_shell(text: str, files: frozenset[str], current: str, depth: int = 0) -> ShellAnalysis:
     """Capabilities of shell text; ``current`` is the relative path it is read from (its
     folder resolves relative script paths), ``files`` the skill's relative file paths."""
-    tree = _parser().parse(text.encode("utf-8", "surrogatepass"))
+    tree = parser().parse(text.encode("utf-8", "surrogatepass"))
     if tree.root_node.has_error:
         return ShellAnalysis(unparseable=True)
     walker = _Walker(files, current, depth)
     try:
         walker.walk(tree.root_node)
-    except RecursionError:
-        return ShellAnalysis(unparseable=True)
+    except (_TooDeep, RecursionError):
+        return ShellAnalysis(unparseable=True, too_deep=True)
     return ShellAnalysis(tuple(sorted(set(walker.found))), tuple(sorted(set(walker.invokes))))
 
 
@@ -97,31 +97,6 @@ def judge_argv(words: list[str], files: frozenset[str], current: str) -> ShellAn
     walker = _Walker(files, current, 0)
     walker.run(words, 1)
     return ShellAnalysis(tuple(sorted(set(walker.found))), tuple(sorted(set(walker.invokes))))
-
-
-def _defined_functions(root: tree_sitter.Node) -> dict[str, int]:
-    """Top-level function definitions only: one inside ``if`` may never happen, and a call
-    before the definition runs the command of that name."""
-    names: dict[str, int] = {}
-    for node in root.children:
-        name = node.child_by_field_name("name") if node.type == "function_definition" else None
-        if name is not None and name.text is not None:
-            names.setdefault(name.text.decode("utf-8", "replace"), node.start_byte)
-    return names
-
-
-def _first_error_line(text: str) -> int:
-    tree = _parser().parse(text.encode("utf-8", "surrogatepass"))
-    stack = [tree.root_node]
-    while stack:
-        node = stack.pop()
-        if node.is_error or node.is_missing:
-            # An ERROR node may wrap the complete statements before the fault: the fault is
-            # where its last child starts.
-            last = node.children[-1] if node.children else node
-            return last.start_point[0] + 1
-        stack.extend(reversed(node.children))
-    return 1
 
 
 @dataclass
@@ -135,25 +110,30 @@ class _Walker:
     invokes: list[tuple[str, int]] = field(default_factory=list)
     words: shellargs.Words = field(default_factory=shellargs.Words)
     handled: set[int] = field(default_factory=set)
-    functions: dict[str, int] = field(default_factory=dict)
-    """Functions the script defines unconditionally at top level, with where each definition
-    starts: a call after it runs the function's body, which is walked anyway."""
+    functions: dict[str, tree_sitter.Node] = field(default_factory=dict)
+    """The script's functions by name, to judge a call with its arguments."""
+    aliases: dict[str, list[str]] = field(default_factory=dict)
+    expanding: frozenset[str] = frozenset()
+    budget: list[int] = field(default_factory=lambda: [MAX_EXPANSIONS])
 
-    def walk(self, root: tree_sitter.Node) -> None:
-        """Visit every node: assignments and function names first (constants are followed,
-        and a defined function shadows a command of the same name), then commands."""
-        self.words.collect_assignments(root)
-        self.functions = _defined_functions(root)
-        stack = [root]
+    def walk(self, root: tree_sitter.Node, collect: bool = True) -> None:
+        """Visit every node: assignments, functions and aliases first (constants are
+        followed, calls are judged with their arguments), then commands."""
+        if collect:
+            self.words.collect_assignments(root)
+            self._collect_definitions(root)
+        stack = [(root, 0)]
         while stack:
-            node = stack.pop()
+            node, nesting = stack.pop()
+            if nesting > MAX_NESTING:
+                raise _TooDeep()
             self._visit(node)
-            stack.extend(reversed(node.children))
+            stack.extend((child, nesting + 1) for child in reversed(node.children))
 
     def _visit(self, node: tree_sitter.Node) -> None:
         kind = node.type
         if kind == "command" and node.id not in self.handled:
-            self._command(node, _line(node), [])
+            self._command(node, line(node), [])
         elif kind == "pipeline":
             self._pipeline(node)
         elif kind == "redirected_statement":
@@ -165,39 +145,91 @@ class _Walker:
         """Record one capability."""
         self.found.append(Found(capability, line, via))
 
+    def _collect_definitions(self, root: tree_sitter.Node) -> None:
+        """The script's functions, and its aliases (``alias g='curl -s'``)."""
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            stack.extend(node.children)
+            name = node.child_by_field_name("name")
+            if node.type == "function_definition" and name is not None and name.text:
+                body = node.child_by_field_name("body")
+                if body is not None:
+                    self.functions[name.text.decode("utf-8", "replace")] = body
+            elif node.type == "command" and name is not None and name.text == b"alias":
+                for definition in self.words.argv(node)[1:]:
+                    alias, _, value = definition.partition("=")
+                    if value and HOLE not in alias:
+                        self.aliases[alias] = value.split()
+
     # --- commands ---------------------------------------------------------------------------
     def _command(self, node: tree_sitter.Node, line: int, stdin: list[str]) -> None:
         words = self.words.argv(node)
         if not words:
             return
+        if self._herestring(node, words, line):
+            return
         self.run(words, line, node)
 
-    def run(self, words: list[str], line: int, node: tree_sitter.Node | None = None) -> None:
+    def run(self, words: list[str], line: int, node: tree_sitter.Node | None = None,
+            expanded: int = 0) -> None:
         """Judge one simple command given as words (holes where unknown)."""
         program = words[0].rsplit("/", 1)[-1]
-        if node is not None and self.functions.get(words[0], node.start_byte) < node.start_byte:
-            return
-        if program in WRAPPERS and len(words) > 1:
+        inner = launched(words)
+        if inner is not None:
             if program in ("sudo", "doas"):
-                self.add(Capability.of(Kind.PROC_EXEC, f"{program} {argv_prefix(words[1:])}"),
+                self.add(Capability.of(Kind.PROC_EXEC, f"{program} {argv_prefix(inner)}"),
                          line, program)
-            self.run(_unwrap(words), line, node)
+            self.run(inner, line, node, expanded)
             return
+        if words[0] in self.aliases and expanded < MAX_DEPTH:
+            self.run(self.aliases[words[0]] + words[1:], line, node, expanded + 1)
+            return
+        if words[0] in self.functions:
+            self._call_function(words, line)
+            if lookup(words) is None:
+                return  # the script's own function: what it does is its body
         if self._inline(program, words, line, node):
             return
         target = bundled_script(words, self.files, self.current)
         if target is not None:
             self.invokes.append((target, line))
             return
-        if node is not None and _runs_fetched(program, node):
+        if node is not None and runs_fetched(program, node):
             self.add(Capability.of(Kind.CODE_DYNAMIC, "shell-pipe"), line, program)
             return
-        entry = _lookup(words)
+        entry = lookup(words)
         if entry is None:
             self.add(Capability.of(Kind.PROC_EXEC, argv_prefix(words)), line, program)
             return
         for capability in shellargs.apply(entry, words):
             self.add(capability, line, entry.api)
+
+    def _call_function(self, words: list[str], line: int) -> None:
+        """Judge the body of the script's function ``words[0]`` with the call's arguments
+        (the body is judged on its own too, with them unknown)."""
+        name = words[0]
+        if name in self.expanding or self.budget[0] <= 0:
+            return
+        self.budget[0] -= 1
+        inner = _Walker(self.files, self.current, self.depth,
+                        words=shellargs.Words(self.words.constants, words[1:]),
+                        functions=self.functions, aliases=self.aliases,
+                        expanding=self.expanding | {name}, budget=self.budget)
+        inner.walk(self.functions[name], collect=False)
+        self.found += inner.found
+        self.invokes += inner.invokes
+
+    def _herestring(self, node: tree_sitter.Node, words: list[str], line: int) -> bool:
+        """``bash <<< 'cmd'``: the here-string is the program's code."""
+        strings = [r for r in node.children_by_field_name("redirect")
+                   if r.type == "herestring_redirect" and r.named_children]
+        if not strings or not reads_stdin(words):
+            return False
+        program = words[0].rsplit("/", 1)[-1]
+        language = "shell" if program in SHELLS else program.rstrip("3")
+        self.code(self.words.text(strings[0].named_children[-1]), language, line, program)
+        return True
 
     def _inline(self, program: str, words: list[str], line: int,
                 node: tree_sitter.Node | None) -> bool:
@@ -208,7 +240,7 @@ class _Walker:
         if decoded is not None and (program == "eval" or flag is not None):
             self.code(decoded, "shell", line, program, decoded=True)
             return True
-        if node is not None and (program == "eval" or flag is not None) and _fetched(node):
+        if node is not None and (program == "eval" or flag is not None) and fetched(node):
             self.add(Capability.of(Kind.CODE_DYNAMIC, "shell-pipe"), line, program)
             return True
         if program == "eval":
@@ -238,14 +270,11 @@ class _Walker:
 
     def _decoded_substitution(self, node: tree_sitter.Node) -> str | None:
         """``eval "$(echo … | base64 -d)"``: the decoded text (a hole when not constant)."""
-        stack = list(node.children)
-        while stack:
-            child = stack.pop()
+        for child in own_parts(node):
             if child.type == "pipeline":
                 stages = [self.words.argv(c) for c in child.named_children if c.type == "command"]
                 if any(w and w[0].rsplit("/", 1)[-1] in DECODERS for w in stages):
                     return shellargs.decoded_payload(stages) or HOLE
-            stack.extend(child.children)
         return None
 
     # --- pipelines, redirections, variables -----------------------------------------------
@@ -254,24 +283,29 @@ class _Walker:
         stages = [c for c in node.named_children if c.type == "command"]
         for position, stage in enumerate(stages[1:], start=1):
             words = self.words.argv(stage)
-            if not words or not _reads_stdin(words):
+            if not words or not reads_stdin(words):
                 continue
             self.handled.add(stage.id)
             earlier = [self.words.argv(s) for s in stages[:position]]
             payload = shellargs.decoded_payload(earlier)
             language = "shell" if words[0].rsplit("/", 1)[-1] in SHELLS else "python"
+            text = printed(earlier[0]) if len(earlier) == 1 else None
             if payload is not None or any(w and w[0] in DECODERS for w in earlier):
-                self.code(payload or HOLE, language, _line(stage), words[0], decoded=True)
+                self.code(payload or HOLE, language, line(stage), words[0], decoded=True)
+            elif text is not None:  # echo 'cmd' | sh: constant text is code
+                self.code(text, language, line(stage), words[0])
             else:
-                self.add(Capability.of(Kind.CODE_DYNAMIC, "shell-pipe"), _line(stage), words[0])
+                self.add(Capability.of(Kind.CODE_DYNAMIC, "shell-pipe"), line(stage), words[0])
 
     def _redirected(self, node: tree_sitter.Node) -> None:
         body = node.child_by_field_name("body")
         for redirect in node.children_by_field_name("redirect"):
             if redirect.type == "file_redirect":
                 self._file_redirect(redirect)
-            elif redirect.type == "heredoc_redirect" and body is not None and body.type == "command":
-                self._heredoc(body, redirect)
+            elif redirect.type == "heredoc_redirect" and body is not None:
+                command = last_command(body)  # `a && sh <<EOF`: the document is sh's input
+                if command is not None:
+                    self._heredoc(command, redirect)
 
     def _file_redirect(self, redirect: tree_sitter.Node) -> None:
         operator = redirect.children[0].type if redirect.children else ""
@@ -281,69 +315,28 @@ class _Walker:
         path = self.words.text(destination)
         kind = Kind.FS_READ if operator.startswith("<") else Kind.FS_WRITE
         if path not in ("/dev/null", "/dev/stdout", "/dev/stderr"):
-            self.add(Capability.of(kind, shellargs.path_scope(path)), _line(redirect), operator)
+            self.add(Capability.of(kind, shellargs.path_scope(path)), line(redirect), operator)
 
     def _heredoc(self, command: tree_sitter.Node, redirect: tree_sitter.Node) -> None:
         """``python3 - <<EOF``: the here-document is the program's code."""
         words = self.words.argv(command)
         bodies = [c for c in redirect.children if c.type == "heredoc_body"]
-        if not words or not bodies or not _reads_stdin(words):
+        if not words or not bodies or not reads_stdin(words):
             return
         self.handled.add(command.id)
         program = words[0].rsplit("/", 1)[-1]
         language = "shell" if program in SHELLS else program.rstrip("3")
         self.code(bodies[0].text.decode("utf-8", "replace") if bodies[0].text else "",
-                  language, _line(redirect), program)
+                  language, line(redirect), program)
 
     def _variable(self, node: tree_sitter.Node) -> None:
         name = shellargs.variable_name(node)
         if name and name not in SHELL_VARIABLES and not self.words.assigned(name):
-            self.add(Capability.of(Kind.ENV_READ, name), _line(node), f"${name}")
+            self.add(Capability.of(Kind.ENV_READ, name), line(node), f"${name}")
 
 
-def _line(node: tree_sitter.Node) -> int:
-    return node.start_point[0] + 1
-
-
-def _unwrap(words: list[str]) -> list[str]:
-    """The command a wrapper runs: ``sudo -u x cmd``, ``env A=1 cmd``, ``timeout 5 cmd``."""
-    rest = words[1:]
-    while rest and (rest[0].startswith("-") or "=" in rest[0] or rest[0].isdigit()):
-        rest = rest[1:]
-    return rest or words[:1]
-
-
-def _reads_stdin(words: list[str]) -> bool:
-    """``sh``, ``bash -s``, ``python3 -``: the program runs what arrives on its input."""
-    program = words[0].rsplit("/", 1)[-1]
-    if program in ("sudo", "doas") and len(words) > 1:
-        return _reads_stdin(_unwrap(words))
-    return program in STDIN_RUNNERS and all(w.startswith("-") for w in words[1:])
-
-
-def _runs_fetched(program: str, node: tree_sitter.Node) -> bool:
-    """``source <(curl …)``, ``bash <(wget -O- …)``: a shell runs what a download prints."""
-    return program in SHELLS | {"source", "."} and _fetched(node, "process_substitution")
-
-
-def _fetched(node: tree_sitter.Node, kind: str = "command_substitution") -> bool:
-    """Whether an argument of the command is the output of curl or wget."""
-    stack = list(node.children)
-    while stack:
-        child = stack.pop()
-        if child.type == kind and any(f in (child.text or b"") for f in (b"curl", b"wget")):
-            return True
-        stack.extend(child.children)
-    return False
-
-
-def _lookup(words: list[str]) -> Entry | None:
-    catalog = load_catalog("shell").entries
-    for size in (3, 2, 1):
-        entry = catalog.get(" ".join(words[:size])) if len(words) >= size else None
-        if entry is not None:
-            return entry
-    return None
+class _TooDeep(Exception):
+    """The tree nests deeper than MAX_NESTING."""
 
 
 def _embedded(text: str, language: str, files: frozenset[str], current: str, depth: int,

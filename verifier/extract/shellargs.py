@@ -14,6 +14,7 @@ import tree_sitter
 from verifier.capability import ANY, Capability
 from verifier.catalog import Effect, Entry
 from verifier.extract.scopes import url_scope
+from verifier.extract.shelltext import ansi_c, printed
 from verifier.extract.values import HOLE, Const
 
 _HOSTLIKE = re.compile(r"^[\w.-]+\.[a-z]{2,}(?::\d+)?(?:/|$)", re.IGNORECASE)
@@ -23,9 +24,14 @@ _DECODE_FLAGS = frozenset({"-d", "-D", "--decode"})
 
 @dataclass
 class Words:
-    """Evaluates word nodes; variables assigned exactly one constant value are followed."""
+    """Evaluates word nodes; variables assigned exactly one constant value are followed.
+
+    ``positional`` holds the arguments of a call to a function of the script while its body
+    is judged with them (``$1``, ``"$@"``); None elsewhere, where they are unknown.
+    """
 
     constants: dict[str, list[str]] = field(default_factory=dict)
+    positional: list[str] | None = None
 
     def collect_assignments(self, root: tree_sitter.Node) -> None:
         """Record every ``NAME=value`` of the script (flow-insensitive, like Python's)."""
@@ -58,9 +64,24 @@ class Words:
     def argv(self, command: tree_sitter.Node) -> list[str]:
         """The words of a simple command (name and arguments), holes where unknown."""
         name = command.child_by_field_name("name")
-        words = [self.text(name)] if name is not None else []
-        words += [self.text(a) for a in command.children_by_field_name("argument")]
+        nodes = [] if name is None else name.named_children if len(
+            name.named_children) == 1 else [name]
+        words: list[str] = []
+        for node in [*nodes, *command.children_by_field_name("argument")]:
+            spread = self._all_arguments(node)
+            words += spread if spread is not None else [self.text(node)]
         return [w for w in words if w != ""]
+
+    def _all_arguments(self, node: tree_sitter.Node) -> list[str] | None:
+        """The words ``"$@"`` (or ``$@``, ``$*``) stands for, in a function judged with its
+        call's arguments."""
+        if self.positional is None:
+            return None
+        inner = node.named_children[0] if node.type == "string" and len(
+            node.named_children) == 1 else node
+        if inner.type == "simple_expansion" and (inner.text or b"")[1:] in (b"@", b"*"):
+            return list(self.positional)
+        return None
 
     def text(self, node: tree_sitter.Node | None) -> str:
         """The text a word node stands for."""
@@ -73,17 +94,31 @@ class Words:
         if kind == "raw_string":
             return raw[1:-1]
         if kind == "ansi_c_string":
-            return raw[2:-1]
+            return ansi_c(raw[2:-1])
         if kind in ("string", "concatenation"):
             return "".join(self.text(c) for c in node.children if c.type != '"')
         if kind == "string_content":
             return raw
         if kind in ("simple_expansion", "expansion"):
             return self._expand(node)
+        if kind == "command_substitution":
+            return self._substitution(node)
         return HOLE
+
+    def _substitution(self, node: tree_sitter.Node) -> str:
+        """``$(echo curl)``: what a lone echo or printf of constant words prints."""
+        commands = node.named_children
+        if len(commands) != 1 or commands[0].type != "command":
+            return HOLE
+        text = printed(self.argv(commands[0]))
+        return HOLE if text is None else text.rstrip("\n")
 
     def _expand(self, node: tree_sitter.Node) -> str:
         name = variable_name(node)
+        number = (node.text or b"").decode("utf-8", "replace").strip("${}")
+        if self.positional is not None and number.isdigit() and number != "0":
+            index = int(number) - 1
+            return self.positional[index] if index < len(self.positional) else ""
         if name == "HOME":
             return "~"
         values = self.constants.get(name or "", [])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from verifier.extract.facts import CallEdge, ForeignCall, Invocation
+from verifier.extract.facts import CallEdge, ForeignCall, Forward, Invocation
 from verifier.model import Evidence, Location
 
 MAX_CODE_DEPTH = 4
@@ -21,6 +21,7 @@ class Sink:
     invokes: set[Invocation] = field(default_factory=set)
     foreign: set[ForeignCall] = field(default_factory=set)
     imports: set[str] = field(default_factory=set)
+    forwards: set[Forward] = field(default_factory=set)
 
 
 @dataclass(frozen=True)

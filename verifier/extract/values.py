@@ -65,10 +65,15 @@ class Seq:
 
 @dataclass(frozen=True)
 class Func:
-    """A function of the skill: its file (relative path) and qualified name."""
+    """A function (or class) of the skill: its file (relative path) and qualified name.
+
+    ``bound`` marks a method looked up on an instance (its first parameter is the instance),
+    and an instance itself.
+    """
 
     file: str
     name: str
+    bound: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,12 @@ def merge(*groups: Values) -> Values:
     if len(seen) > MAX_ALTERNATIVES:
         return (UNKNOWN,)
     return tuple(seen)
+
+
+def member(module: str, name: str) -> str:
+    """The qualified name of ``module.name``; the builtins module's names are bare
+    (``builtins.open`` is ``open``)."""
+    return name if module == "builtins" else f"{module}.{name}"
 
 
 def text_of(value: Value) -> str | None:
@@ -174,3 +185,27 @@ def combinations(groups: list[Values]) -> Iterable[tuple[Value, ...]]:
     if count > MAX_ALTERNATIVES:
         return [tuple(single(group) for group in groups)]
     return product(*groups)
+
+
+@dataclass
+class Arguments:
+    """The evaluated arguments of a call. ``*xs`` of a known sequence is spread; past an
+    unknown one, positions from ``open_from`` on are unknown, and ``**kw`` leaves every
+    keyword not written out unknown (``open_keywords``)."""
+
+    positional: list[Values] = field(default_factory=list)
+    keywords: dict[str, Values] = field(default_factory=dict)
+    open_from: int | None = None
+    open_keywords: bool = False
+
+
+def spread(values: Values) -> tuple[list[Values], bool]:
+    """What ``*values`` passes: per position, the items the alternatives hold there, and
+    whether the positions after are unknown (an alternative that is not a known sequence,
+    or sequences of different lengths)."""
+    sequences = [v for v in values if isinstance(v, Seq)]
+    shortest = min((len(s.items) for s in sequences), default=0)
+    exact = len(sequences) == len(values) and all(len(s.items) == shortest for s in sequences)
+    extra = () if len(sequences) == len(values) else (UNKNOWN,)
+    groups = [merge(tuple(s.items[i] for s in sequences), extra) for i in range(shortest)]
+    return groups, not exact

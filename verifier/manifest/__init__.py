@@ -12,6 +12,8 @@ finding with its file and line. All dialects become one set of claims:
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable
@@ -95,12 +97,31 @@ def _not_mapping(document: Document, field: str) -> Finding:
 
 
 def _name_findings(root: Path, document: Document) -> list[Finding]:
-    """SB107 when ``name`` is not the folder's name (the folder as given, links not followed)."""
+    """SB108 when ``name`` is a path or holds invisible characters; SB107 when it is not the
+    folder's name (the folder as given, links not followed)."""
     name = document.value.get("name")
+    if not isinstance(name, str):
+        return []
+    found = []
+    unsafe = _unsafe(name)
+    if unsafe is not None:
+        found.append(make("SB108", document.locate(("name",)), name=name, detail=unsafe))
     folder = Path(os.path.abspath(root)).name
-    if isinstance(name, str) and name != folder:
-        return [make("SB107", document.locate(("name",)), name=name, folder=folder)]
-    return []
+    if name != folder:
+        found.append(make("SB107", document.locate(("name",)), name=name, folder=folder))
+    return found
+
+
+def _unsafe(name: str) -> str | None:
+    """Why a name is dangerous where agents build paths or show names, or None."""
+    parts = re.split(r"[/\\]", name)
+    if len(parts) > 1 or name in (".", ".."):
+        return "is a path: it can place the skill outside the skills folder"
+    hidden = next((c for c in name if unicodedata.category(c)[0] in "CZ" and c != " "), None)
+    if hidden is not None:
+        return (f"holds an invisible or control character (U+{ord(hidden):04X}): it can pass "
+                "for another skill's name")
+    return None
 
 
 def _manifest(path: Path, document: Document | None, outcomes: Iterable[Outcome],

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from verifier.files import foreign_encoding, read_regular
 from verifier.manifest.yamlsafe import Problem
 from verifier.model import Location
 
@@ -23,10 +24,7 @@ def read_text(path: Path, root: Path, limit: int = MAX_FILE_BYTES) -> str | Prob
     try:
         if not _inside(root, path):
             return Problem("the file links outside the skill folder", start)
-        if not path.is_file():
-            return Problem("not a regular file", start)
-        with path.open("rb") as stream:
-            data = stream.read(limit + 1)
+        data = read_regular(path, limit)
     except OSError as error:
         return Problem(f"cannot read the file: {error.strerror or error}", start)
     if len(data) > limit:
@@ -40,6 +38,9 @@ def _inside(root: Path, path: Path) -> bool:
 
 
 def _decode(data: bytes, path: Path) -> str | Problem:
+    encoding = foreign_encoding(data)
+    if encoding is not None:
+        return Problem(f"the file is {encoding} text; a manifest must be UTF-8", Location(path, 1))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from verifier import __version__
+from verifier.files import open_regular
 from verifier.findings import RULES, Rule, fingerprint
 from verifier.model import Finding, Location, Severity
 from verifier.paths import display_path
@@ -105,7 +106,7 @@ def _line_hash(code: str, location: Location, files: dict[Path, list[bytes]]) ->
     """A hash of the finding's line text (whitespace removed), so alerts survive moves."""
     if location.path not in files:
         try:
-            with location.path.open("rb") as stream:
+            with open_regular(location.path) as stream:  # a FIFO must not hang the report
                 files[location.path] = stream.read(8 << 20).splitlines()
         except OSError:
             files[location.path] = []

@@ -9,6 +9,7 @@ from verifier.model import Finding
 from verifier.paths import display_path
 from verifier.pipeline import CapabilityReport, Report, SkillReport
 from verifier.suppress import Suppressed
+from verifier.terminal import printable
 from verifier.report.json import summary
 
 ARROW = " -> "
@@ -23,7 +24,7 @@ def render(report: Report) -> str:
     noun = "skill" if counts["skills"] == 1 else "skills"
     tail = (f"{counts['skills']} {noun}: {counts['pass']} pass, {counts['warn']} warn, "
             f"{counts['fail']} fail, {counts['error']} error")
-    return "\n".join([*blocks, tail]) + "\n"
+    return printable("\n".join([*blocks, tail]) + "\n")
 
 
 def _skill(skill: SkillReport) -> str:

@@ -25,14 +25,16 @@ Outcome = tuple[Applied, str]
 """What part of a call does, and the ``via`` that names it."""
 
 
-def call_site(positional: list[Values], files: frozenset[str], file: str) -> CallSite:
-    """The call site of evaluated arguments; object literal properties are its keywords."""
+def call_site(positional: list[Values], files: frozenset[str], file: str,
+              open_from: int | None = None) -> CallSite:
+    """The call site of evaluated arguments; object literal properties are its keywords.
+    Past an unknown ``...xs`` (``open_from``) an options object may hold anything."""
     keywords: dict[str, Values] = {}
     for values in positional:
         for value in values:
             for key, item in _properties(value):
                 keywords[key] = merge(keywords.get(key, ()), (item,))
-    return CallSite(positional, keywords, files, file)
+    return CallSite(positional, keywords, files, file, open_from, open_from is not None)
 
 
 def _properties(value: Value) -> list[tuple[str, Value]]:

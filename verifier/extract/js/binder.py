@@ -33,6 +33,12 @@ class Binder:
         self.program = Scope("", "program", parent)
         self.scopes: dict[int, Scope] = {}
         self.functions: dict[str, list[Scope]] = {}
+        self.classes: set[str] = set()
+        self.exports: list[tuple[str, Binding]] = []
+        """What the module exports, by name ("*": the whole module is that value)."""
+        self.calls: list[tuple[Node, Scope]] = []
+        """Every call and ``new`` and the scope it is made in: arguments flow into
+        parameters (``verifier.extract.js.flow``)."""
         """Function scopes by qualified name (several: two functions may share a name)."""
         self._assigned: list[tuple[Scope, str, Binding]] = []
 
@@ -54,6 +60,8 @@ class Binder:
     def _visit(self, node: Node, scope: Scope) -> Scope:
         """Bind what ``node`` declares; return the scope of its children."""
         kind = node.type
+        if kind in ("call_expression", "new_expression"):
+            self.calls.append((node, scope))
         if kind in FUNCTIONS:
             return self._function(node, scope)
         if kind in CLASSES:
@@ -79,6 +87,7 @@ class Binder:
             (field(node, "parameters") or node).named_children)
         for parameter in parameters:
             self._parameter(parameter, inner, scope)
+        inner.params, inner.rest = _signature(parameters)
         return inner
 
     def _parameter(self, node: Node, inner: Scope, outer: Scope) -> None:
@@ -92,8 +101,9 @@ class Binder:
     def _class(self, node: Node, scope: Scope) -> Scope:
         inner = scope.child(function_name(node), "class")
         self.scopes[node.id] = inner
+        self.classes.add(inner.name)
         if node.type != "class":
-            scope.bind(text(field(node, "name")), Fixed(UNKNOWN))
+            scope.bind(text(field(node, "name")), Fixed(Func(self.modules.file, inner.name)))
         return inner
 
     # --- bindings ---------------------------------------------------------------------------
@@ -152,6 +162,26 @@ class Binder:
             right = None  # x += y: not folded (a cycle through x itself)
         if left is not None and left.type != "member_expression":
             self.pattern(left, right, scope, (), self._assign(scope))
+        exported = _exported_name(left) if left is not None else None
+        if exported is not None and right is not None:
+            self.exports.append((exported, Expr(right, scope)))
+
+    def _export(self, node: Node, scope: Scope) -> None:
+        """``export * from 'm'``, ``export { a as b } [from 'm']``, ``export default x``."""
+        source = field(node, "source")
+        module = self.modules.value(string_text(source)) if source is not None else None
+        value = field(node, "value")
+        if value is not None:
+            self.exports.append(("default", Expr(value, scope)))
+        if module is not None and any(c.type == "*" for c in node.children):
+            self.exports.append(("*", Fixed(module)))
+        for clause in node.named_children:
+            for specifier in clause.named_children if clause.type == "export_clause" else ():
+                name, alias = field(specifier, "name"), field(specifier, "alias")
+                local = string_text(name)
+                binding: Binding = Fixed(member(module, local)) if module is not None else \
+                    Expr(name, scope) if name is not None else Fixed(UNKNOWN)
+                self.exports.append((string_text(alias or name), binding))
 
     def _loop(self, node: Node, scope: Scope) -> None:
         left = field(node, "left")
@@ -192,6 +222,33 @@ class Binder:
             for specifier in part.named_children:
                 name, alias = field(specifier, "name"), field(specifier, "alias")
                 scope.bind(text(alias or name), Fixed(member(module, string_text(name))))
+
+
+def _exported_name(left: Node) -> str | None:
+    """``module.exports`` is "*", ``module.exports.x`` and ``exports.x`` are "x"."""
+    written = text(left)
+    if written == "module.exports":
+        return "*"
+    for prefix in ("module.exports.", "exports."):
+        rest = written[len(prefix):] if written.startswith(prefix) else ""
+        if rest.isidentifier():
+            return rest
+    return None
+
+
+def _signature(parameters: list[Node]) -> tuple[tuple[str, ...], str]:
+    """Positional parameter names ("" for a pattern) and the ``...rest`` parameter's name."""
+    names: list[str] = []
+    for parameter in parameters:
+        if parameter.type == "comment":
+            continue
+        target = field(parameter, "pattern") or field(parameter, "left") or parameter
+        if target.type == "rest_pattern":
+            inner = target.named_children[0] if target.named_children else None
+            rest = text(inner) if inner is not None and inner.type == "identifier" else ""
+            return tuple(names), rest
+        names.append(text(target) if target.type == "identifier" else "")
+    return tuple(names), ""
 
 
 def string_text(node: Node | None) -> str:
@@ -243,4 +300,5 @@ _HANDLERS: dict[str, Callable[[Binder, Node, Scope], None]] = {
     "catch_clause": Binder._catch,
     "return_statement": Binder._return,
     "import_statement": Binder._import,
+    "export_statement": Binder._export,
 }

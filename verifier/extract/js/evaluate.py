@@ -13,9 +13,9 @@ from verifier.extract.js.expressions import HANDLERS
 from verifier.extract.js.fold import FOLDERS
 from verifier.extract.js.scope import GLOBAL_OBJECTS, Binding, Expr, Modules, Scope, Step, member
 from verifier.extract.js.syntax import TYPE_WRAPPERS, Node, field, inner
-from verifier.extract.values import (HOLE, UNKNOWN, Const, Func, Memo, Method, Obj, Partial,
-                                     Ref, Seq, Value, Values, combinations, merge, one, single,
-                                     text_of)
+from verifier.extract.values import (HOLE, UNKNOWN, Arguments, Const, Func, Memo, Method, Obj,
+                                     Partial, Ref, Seq, Value, Values, combinations, merge, one,
+                                     single, spread, text_of)
 
 BUILTIN_GLOBALS = frozenset({"require", "import", "process", "Buffer", "String", "Array",
                              "module", "exports", "Function", *GLOBAL_OBJECTS, *(
@@ -26,9 +26,10 @@ class Evaluator:
     """Evaluates expressions of one file against its scopes."""
 
     def __init__(self, catalog: Catalog, modules: Modules, scopes: dict[int, Scope],
-                 functions: dict[str, list[Scope]]) -> None:
+                 functions: dict[str, list[Scope]], classes: frozenset[str] = frozenset()
+                 ) -> None:
         self.catalog, self.modules = catalog, modules
-        self.scopes, self.functions = scopes, functions
+        self.scopes, self.functions, self.classes = scopes, functions, classes
         folder = modules.file.rsplit("/", 1)[0] if "/" in modules.file else ""
         directory = f"${{SKILL_DIR}}/{folder}".rstrip("/")
         self.constants: dict[str, Value] = {
@@ -38,6 +39,10 @@ class Evaluator:
             "import.meta.url": Const(f"file://${{SKILL_DIR}}/{modules.file}"),
             "process.env.HOME": Const("~")}
         self.globals = BUILTIN_GLOBALS | {api.split(".")[0] for api in catalog.entries}
+        self._memo = Memo()
+
+    def forget(self) -> None:
+        """Drop memoised values: bindings were added since they were computed."""
         self._memo = Memo()
 
     def evaluate(self, node: Node, scope: Scope) -> Values:
@@ -71,6 +76,10 @@ class Evaluator:
         if not returns:
             return one(UNKNOWN)
         return self._cached((id(scopes), "<return>"), returns)
+
+    def binding(self, binding: Binding) -> Values:
+        """The values one binding gives its name."""
+        return self._binding(binding)
 
     def _binding(self, binding: Binding) -> Values:
         if not isinstance(binding, Expr):
@@ -106,10 +115,17 @@ class Evaluator:
         if isinstance(callee, Partial):
             return self.call_value(callee.target, [one(a) for a in callee.args] + args)
         bound = function_of(callee, ("bind",))
-        if bound is not None:
-            return one(Partial(bound, tuple(single(a) for a in args[1:])))
+        if bound is not None:  # f.bind(this, a): a partial, flattened when f is one already
+            given = tuple(single(a) for a in args[1:])
+            if isinstance(bound, Partial):
+                return one(Partial(bound.target, bound.args + given))
+            return one(Partial(bound, given))
         if isinstance(callee, Func):
-            return self.returned(callee.name) if callee.file == self.modules.file else one(UNKNOWN)
+            if callee.file != self.modules.file:
+                return one(UNKNOWN)
+            if callee.name in self.classes:  # new K(): an instance, whose methods are K's
+                return one(Func(callee.file, callee.name, bound=True))
+            return self.returned(callee.name)
         name = qualified(callee)
         if name is None:
             return one(UNKNOWN)
@@ -137,19 +153,30 @@ class Evaluator:
         return Func(self.modules.file, scope.name) if scope is not None else UNKNOWN
 
     def arguments(self, node: Node, scope: Scope) -> list[Values]:
-        """The evaluated arguments of a call or ``new`` (a tagged template is one argument)."""
+        """The evaluated positional arguments of a call or ``new``."""
+        return self.call_arguments(node, scope).positional
+
+    def call_arguments(self, node: Node, scope: Scope) -> Arguments:
+        """The evaluated arguments of a call or ``new`` (a tagged template is one argument);
+        ``...xs`` of a known array is spread, past an unknown one positions are unknown."""
+        found = Arguments()
         arguments = field(node, "arguments")
-        if arguments is None:
-            return []
-        if arguments.type == "template_string":
-            return [self.evaluate(arguments, scope)]
-        values: list[Values] = []
-        for argument in arguments.named_children:
-            if argument.type == "spread_element":
-                break  # positions after a spread are unknown
-            if argument.type != "comment":
-                values.append(self.evaluate(argument, scope))
-        return values
+        if arguments is not None and arguments.type == "template_string":
+            found.positional.append(self.evaluate(arguments, scope))
+            return found
+        for argument in arguments.named_children if arguments is not None else ():
+            if argument.type == "comment":
+                continue
+            if argument.type != "spread_element":
+                found.positional.append(self.evaluate(argument, scope))
+                continue
+            inner = argument.named_children[0] if argument.named_children else None
+            groups, opened = spread(self.evaluate(inner, scope) if inner else one(UNKNOWN))
+            found.positional += groups
+            if opened:
+                found.open_from = len(found.positional)
+                break
+        return found
 
     def callee(self, node: Node, scope: Scope) -> Values:
         """What a call or ``new`` calls."""

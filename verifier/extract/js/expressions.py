@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Callable
 from verifier.extract.js.binder import property_key, string_text
 from verifier.extract.js.calls import OBJECT
 from verifier.extract.js.scope import Scope
-from verifier.extract.js.syntax import FUNCTIONS, Node, field, text, unescape
+from verifier.extract.js.syntax import CLASSES, FUNCTIONS, Node, field, text, unescape
 from verifier.extract.values import (HOLE, UNKNOWN, Const, Obj, Ref, Seq, Value, Values,
                                      combinations, merge, one, single, text_of, text_or_hole)
 
@@ -67,6 +67,8 @@ def _subscript(ev: Evaluator, node: Node, scope: Scope) -> Values:
     if target is None or index is None:
         return one(UNKNOWN)
     keys = ev.evaluate(index, scope)
+    if awaited(target, scope):  # `await [f][0]`: read as a subscript of a name `await`
+        return merge(*(one(Seq((key,))) for key in keys))
     return merge(*(one(_index(ev, base, key)) for base, key in combinations(
         [ev.evaluate(target, scope), keys])))
 
@@ -80,7 +82,17 @@ def _index(ev: Evaluator, base: Value, key: Value) -> Value:
     return ev.attribute(base, name) if name is not None and HOLE not in name else UNKNOWN
 
 
+def awaited(node: Node | None, scope: Scope) -> bool:
+    """Whether ``node`` is ``await`` that the grammar read as a name: in a module, ``await
+    (0, f)(x)`` and ``await [f][0](x)`` await what follows, and call ``f``."""
+    return node is not None and node.type == "identifier" and text(node) == "await" and \
+        scope.find("await") is None
+
+
 def _call(ev: Evaluator, node: Node, scope: Scope) -> Values:
+    if awaited(field(node, "function"), scope):  # `await (0, f)`: the last operand
+        values = ev.arguments(node, scope)
+        return values[-1] if values else one(UNKNOWN)
     args = ev.arguments(node, scope)
     return merge(*(ev.call_value(c, args) for c in ev.callee(node, scope)))
 
@@ -206,6 +218,6 @@ HANDLERS: dict[str, Handler] = {
     **{name: _literal for name in _LITERALS}, "identifier": _identifier,
     "member_expression": _member, "subscript_expression": _subscript, "call_expression": _call,
     "new_expression": _call, "binary_expression": _binary, "ternary_expression": _ternary,
-    "array": _array, "object": _object, **{name: _function for name in FUNCTIONS},
+    "array": _array, "object": _object, **{name: _function for name in FUNCTIONS | CLASSES},
     "sequence_expression": _last, "assignment_expression": _last, "unary_expression": _unary,
 }

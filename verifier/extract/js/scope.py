@@ -54,6 +54,10 @@ class Scope:
     parent: Scope | None
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
     returns: list[Binding] = field(default_factory=list)
+    params: tuple[str, ...] = ()
+    """For a function: its parameters in order ("" for a destructuring pattern)."""
+    rest: str = ""
+    """For a function: its ``...rest`` parameter."""
 
     def bind(self, name: str, binding: Binding) -> None:
         """Add one more possible value for ``name``."""

@@ -10,11 +10,13 @@ from pathlib import Path
 from verifier.capability import Capability, Kind
 from verifier.catalog import Catalog, Entry
 from verifier.extract.effects import CallSite, escaped
-from verifier.extract.facts import CallEdge, Invocation
+from verifier.extract.facts import CallEdge, ForeignCall, Invocation
 from verifier.extract.js.apply import Outcome, apply, call_site
 from verifier.extract.js.binder import Binder, TooDeep
 from verifier.extract.js.calls import qualified, unwrap
 from verifier.extract.js.evaluate import Evaluator
+from verifier.extract.js.expressions import awaited
+from verifier.extract.js.flow import bind_arguments
 from verifier.extract.js.fold import FOLDERS
 from verifier.extract.js.scope import Modules, Scope
 from verifier.extract.js.syntax import Node, field, parser, text
@@ -36,22 +38,41 @@ class Context:
 
 
 def walk(root: Node, context: Context, sink: Sink, origin: Origin | None = None,
-         depth: int = 0, caller: Scope | None = None) -> None:
-    """Bind the program's names, then extract its evidence into ``sink``."""
-    binder = Binder(Modules(context.relative, context.files), caller)
+         depth: int = 0, caller: Walker | None = None) -> Walker:
+    """Bind the program's names, then extract its evidence into ``sink``.
+
+    Code run by ``eval`` (``caller`` runs it) sees the caller's names and functions; when it
+    passes arguments to them, the caller is walked once more to judge them with those."""
+    binder = Binder(Modules(context.relative, context.files),
+                    caller.scope if caller else None)
     binder.walk(root)
-    Walker(context, binder, sink, origin, depth).walk(root)
+    walker = Walker(context, binder, sink, origin, depth, caller.evaluator if caller else None)
+    bound = bind_arguments(binder, walker.evaluator)
+    if caller is not None and bound - set(binder.scopes.values()):
+        caller.revisit = True
+    walker.walk(root)
+    if walker.revisit:  # once: eval'd code passed arguments to this program's functions
+        walker.revisit = False
+        bind_arguments(binder, walker.evaluator)
+        walker.walk(root)
+    return walker
 
 
 class Walker:
     """Turns calls, member accesses, destructuring and exports into evidence."""
 
     def __init__(self, context: Context, binder: Binder, sink: Sink, origin: Origin | None,
-                 depth: int) -> None:
+                 depth: int, outer: Evaluator | None = None) -> None:
         self.context, self.binder, self.sink = context, binder, sink
         self.origin, self.depth = origin, depth
-        self.evaluator = Evaluator(context.catalog, binder.modules, binder.scopes,
-                                   binder.functions)
+        functions = {name: [*(outer.functions.get(name, []) if outer else []), *scopes]
+                     for name, scopes in binder.functions.items()}
+        if outer is not None:
+            functions = {**outer.functions, **functions}
+        self.evaluator = Evaluator(
+            context.catalog, binder.modules, {**(outer.scopes if outer else {}), **binder.scopes},
+            functions, frozenset(binder.classes) | (outer.classes if outer else frozenset()))
+        self.revisit = False
         self.stack: list[Scope] = [binder.program]
         self.consumed: set[int] = set()
         entries = context.catalog.entries.values()
@@ -138,14 +159,14 @@ class Walker:
         nested = Context(self.context.path, self.context.relative, self.context.files,
                          self.context.catalog, code.encode("utf-8", "surrogatepass"))
         try:
-            walk(tree.root_node, nested, self.sink, origin, self.depth + 1, self.scope)
+            walk(tree.root_node, nested, self.sink, origin, self.depth + 1, self)
         except TooDeep:
             self.sink.evidence.add(Evidence(Capability.of(Kind.CODE_DYNAMIC, "eval"),
                                             origin.location, via, origin.function))
 
-    def site(self, positional: list[Values]) -> CallSite:
-        """A call site in this file."""
-        return call_site(positional, self.context.files, self.context.relative)
+    def site(self, positional: list[Values], open_from: int | None = None) -> CallSite:
+        """A call site in this file (positions from ``open_from`` on are unknown)."""
+        return call_site(positional, self.context.files, self.context.relative, open_from)
 
     def entry(self, callee: Value) -> tuple[Entry | None, Value | None]:
         """The catalog entry a callable value names (or a duck-typed method), and its receiver."""
@@ -160,7 +181,10 @@ class Walker:
     # --- calls ------------------------------------------------------------------------------
     def call(self, node: Node) -> None:
         """Evidence and call edges of a call or ``new``; its arguments may escape."""
-        positional = self.evaluator.arguments(node, self.scope)
+        if awaited(field(node, "function"), self.scope):
+            return  # `await (0, f)`: not a call; what it awaits is judged where it is called
+        passed = self.evaluator.call_arguments(node, self.scope)
+        positional = passed.positional
         callees = self.evaluator.callee(node, self.scope)
         target = field(node, "function") or field(node, "constructor")
         receiver = field(target, "object") if target is not None and \
@@ -168,21 +192,29 @@ class Walker:
         if receiver is not None and any(self.entry(c)[0] is not None for c in callees):
             self.consumed.add(receiver.id)  # the entry judges the call, not its receiver
         for callee in callees:
-            self._call_one(node, callee, positional)
+            self._call_one(node, callee, positional, passed.open_from)
         # A folded call (util.promisify) returns what it is given: that is not an escape.
         if not any(qualified(c) in FOLDERS for c in callees):
             arguments = field(node, "arguments")
             for argument in arguments.named_children if arguments is not None else ():
                 self.escape(argument)
 
-    def _call_one(self, node: Node, callee: Value, positional: list[Values]) -> None:
-        callee, positional = unwrap(callee, positional)
+    def _call_one(self, node: Node, callee: Value, positional: list[Values],
+                  open_from: int | None = None) -> None:
+        unwrapped, positional = unwrap(callee, positional)
+        if unwrapped is not callee:
+            open_from = None  # f.call(this, ...xs): positions are counted anew
+        callee = unwrapped
         if isinstance(callee, Partial):
             positional = [one(a) for a in callee.args] + positional
+            open_from = None if open_from is None else open_from + len(callee.args)
             callee = callee.target
         if isinstance(callee, Func):
-            self.sink.calls.add(CallEdge(self.function, callee.file, callee.name,
-                                         self.location(node).line))
+            location = self.location(node)
+            self.sink.calls.add(CallEdge(self.function, callee.file, callee.name, location.line))
+            if callee.file != self.context.relative and callee.name:
+                self.sink.foreign.add(ForeignCall(callee.file, callee.name, tuple(positional),
+                                                  (), location, self.function))
             return
         entry, receiver = self.entry(callee)
         if entry is None or entry.trigger != "call":
@@ -190,7 +222,17 @@ class Walker:
         if entry.effects and entry.effects[0].scope == "module" and positional:
             for value in positional[0]:
                 self.loaded(node, text_of(value))
-        self.record(node, apply(entry, self.site(positional), receiver))
+        self.record(node, apply(entry, self.site(positional, open_from), receiver))
+
+    def exports(self) -> tuple[tuple[str, Values], ...]:
+        """Exported names bound to library functions, modules or partials (re-exports)."""
+        found: dict[str, Values] = {}
+        for name, binding in self.binder.exports:
+            values = self.evaluator.binding(binding)
+            found[name] = tuple(dict.fromkeys((*found.get(name, ()), *values)))
+        return tuple((name, values) for name, values in sorted(found.items()) if any(
+            isinstance(v, (Ref, Partial)) or isinstance(v, Func) and v.file != self.context.relative
+            for v in values))
 
     def loaded(self, node: Node, specifier: str | None) -> None:
         """A module is loaded: the skill's own files are imports; some libraries are evidence."""
