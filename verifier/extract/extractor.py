@@ -17,6 +17,7 @@ from verifier.extract.effects import Applied, CallSite, apply_entry, escaped
 from verifier.extract.evaluate import Evaluator, Structure
 from verifier.extract.flow import bind_arguments
 from verifier.extract.forward import forward_of
+from verifier.extract.rounds import walk_in_rounds
 from verifier.extract.values import qualified
 from verifier.extract.facts import CallEdge, ForeignCall, Invocation
 from verifier.extract.positions import Start, start_positions
@@ -48,14 +49,8 @@ def walk(module: cst.Module, context: Context, sink: Sink, origin: Origin | None
     positions = start_positions(module)
     outer = caller.evaluator.structure if caller else Structure()
     extractor = Extractor(context, binder, positions, sink, origin, depth, outer)
-    bound = bind_arguments(binder, extractor.evaluator)
-    if caller is not None and bound - set(binder.scopes.values()):
-        caller.revisit = True
-    module.visit(extractor)
-    if extractor.revisit:  # once: exec'd code passed arguments to this module's functions
-        extractor.revisit = False
-        bind_arguments(binder, extractor.evaluator)
-        module.visit(extractor)
+    walk_in_rounds(lambda: bind_arguments(binder, extractor.evaluator),
+                   binder.scopes.values(), extractor, caller, lambda: module.visit(extractor))
     return extractor
 
 class Extractor(TableVisitor):

@@ -65,3 +65,19 @@ def first_time(seen: Seen, function: object, name: str, identity: Hashable) -> b
         return False
     seen.add(key)
     return True
+
+
+def walk_in_rounds(bind: Callable[[], set[Any]], own: Iterable[Any], walker: Any,
+                   caller: Any | None, walk: Callable[[], object]) -> None:
+    """Bind the program's call arguments (``bind``), then ``walk`` it. When code it runs with
+    ``exec``/``eval`` bound arguments in functions outside ``own`` scopes, its ``caller`` is
+    told to walk again; when such code bound arguments here (``walker.revisit``), the program
+    is bound and walked once more."""
+    bound = bind()
+    if caller is not None and bound - set(own):
+        caller.revisit = True
+    walk()
+    if walker.revisit:
+        walker.revisit = False
+        bind()
+        walk()

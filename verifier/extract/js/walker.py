@@ -17,6 +17,7 @@ from verifier.extract.js.calls import qualified, unwrap
 from verifier.extract.js.evaluate import Evaluator
 from verifier.extract.js.expressions import awaited
 from verifier.extract.js.flow import bind_arguments
+from verifier.extract.rounds import walk_in_rounds
 from verifier.extract.js.fold import FOLDERS
 from verifier.extract.js.scope import Modules, Scope
 from verifier.extract.js.syntax import Node, field, parser, text
@@ -47,14 +48,8 @@ def walk(root: Node, context: Context, sink: Sink, origin: Origin | None = None,
                     caller.scope if caller else None)
     binder.walk(root)
     walker = Walker(context, binder, sink, origin, depth, caller.evaluator if caller else None)
-    bound = bind_arguments(binder, walker.evaluator)
-    if caller is not None and bound - set(binder.scopes.values()):
-        caller.revisit = True
-    walker.walk(root)
-    if walker.revisit:  # once: eval'd code passed arguments to this program's functions
-        walker.revisit = False
-        bind_arguments(binder, walker.evaluator)
-        walker.walk(root)
+    walk_in_rounds(lambda: bind_arguments(binder, walker.evaluator), binder.scopes.values(),
+                   walker, caller, lambda: walker.walk(root))
     return walker
 
 
