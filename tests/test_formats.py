@@ -89,3 +89,15 @@ def test_markdown_comment() -> None:
     assert "### Top findings (3 of 3)" in lines
     assert "+ net.connect(api.openweathermap.org)" in lines
     assert "- proc.exec(docker)" in lines
+
+
+def test_terminal_bound_formats_escape_control_and_hidden_characters(tmp_path: Path) -> None:
+    from tests.conftest import write_skill
+    evil = "evil\x1b[2J\u202e"
+    write_skill(tmp_path / "s", "name: s\ndescription: d.",
+                {f"{evil}.py": 'import requests\nrequests.get("https://x.example.com")\n'})
+    for args in (("check", "s", "--format", "github"), ("check", "s", "--format", "markdown"),
+                 ("check", "s"), ("explain", "s")):
+        run = skillbound(*args, cwd=tmp_path)
+        assert "\x1b" not in run.stdout and "\u202e" not in run.stdout, args
+        assert "evil\\x1b[2J\\u202e.py" in run.stdout, args

@@ -277,6 +277,7 @@ def explain(args: argparse.Namespace) -> int:
     from verifier.discover import DiscoveryError, discover
     from verifier.pipeline import analysis_of, judge, skill_graph
     from verifier.report.graph import EXPORTS, explain as explain_graph
+    from verifier.terminal import printable
     try:
         wanted = Capability.parse(args.capability) if args.capability else None
         skills = [s for s in discover([args.skill]) if s.manifest is not None]
@@ -286,7 +287,7 @@ def explain(args: argparse.Namespace) -> int:
     for skill in skills:
         manifest, graph = skill_graph(skill)
         sys.stdout.write(EXPORTS[args.graph](graph, judge(analysis_of(skill, manifest, graph)))
-                         if args.graph else explain_graph(graph, wanted))
+                         if args.graph else printable(explain_graph(graph, wanted)))
     return OK
 
 

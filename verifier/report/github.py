@@ -5,6 +5,7 @@ from __future__ import annotations
 from verifier.findings import RULES
 from verifier.model import Finding, Severity
 from verifier.paths import display_path
+from verifier.terminal import printable
 from verifier.pipeline import Report
 
 COMMAND = {Severity.INFO: "notice", Severity.LOW: "notice", Severity.MEDIUM: "warning",
@@ -23,7 +24,8 @@ def escape_property(text: str) -> str:
 
 def render(report: Report) -> str:
     """One ``::error file=…,line=…::message`` line per finding."""
-    return "".join(_annotation(f) for skill in report.skills for f in skill.findings)
+    return printable("".join(_annotation(f) for skill in report.skills
+                             for f in skill.findings))
 
 
 def _annotation(finding: Finding) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from verifier.findings import RULES
 from verifier.paths import display_path
+from verifier.terminal import printable
 from verifier.pipeline import Report, SkillReport
 from verifier.report.json import summary
 
@@ -24,7 +25,7 @@ def render(report: Report) -> str:
     lines += [f"| `{display_path(s.root)}` | {MARK[str(s.verdict)]} | {len(s.findings)} | "
               f"{len(s.suppressed)} |" for s in report.skills]
     lines += _top_findings(report) + _diffs(report)
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines) + "\n")
 
 
 def _top_findings(report: Report) -> list[str]:
