@@ -21,6 +21,7 @@ from typing import Any
 from verifier import __version__
 from verifier.capability import Capability
 from verifier.discover import FileStatus, SkillFile, SkillFolder
+from verifier.files import sha256_regular
 from verifier.graph import Sketch, SketchNode
 from verifier.model import Claim, Evidence, Finding, Location, Severity
 from verifier.pipeline import Analysis, CapabilityReport, Options
@@ -100,8 +101,7 @@ class AnalysisCache:
 
 def _file_hash(path: Path) -> bytes:
     try:
-        with path.open("rb") as stream:
-            return hashlib.file_digest(stream, "sha256").digest()
+        return sha256_regular(path)  # never blocks on a file swapped for a FIFO
     except OSError as error:
         return f"unreadable:{error.errno}".encode()
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from verifier import findings
 from verifier.discover import FileStatus, SkillFile
+from verifier.files import read_regular
 from verifier.model import Finding, Location
 
 MAX_BYTES = 8 * 1024 * 1024
@@ -83,8 +84,8 @@ def read_suppressions(files: Iterable[SkillFile]) -> list[Suppression]:
         if file.status != FileStatus.REGULAR or file.size > MAX_BYTES:
             continue
         try:
-            data = file.path.read_bytes()
-        except OSError:
+            data = read_regular(file.path, MAX_BYTES)
+        except OSError:  # not a regular file any more: the extractor reports it
             continue
         if _MARKER.search(data):
             found.extend(_in_text(file, data.decode("utf-8", "replace")))
