@@ -221,3 +221,32 @@ def test_progress_bar_only_on_a_terminal_outside_ci(tmp_path: Path) -> None:
 
     assert "scanning" in stderr_on_a_terminal(None)
     assert stderr_on_a_terminal("true") == ""
+
+
+def test_a_worker_that_dies_costs_only_its_skill(tmp_path: Path) -> None:
+    """A worker process that crashes (or a cluster that goes away) gives that skill SB901;
+    every other skill of the scan still has its result."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    from verifier.discover import discover
+    from verifier.pipeline import Options
+    from verifier.scan import InlineExecutor, scan as scan_core
+
+    class DyingWorker(InlineExecutor):
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if args[0].root.name == "weather-brief":
+                future: Future[object] = Future()
+                future.set_exception(BrokenProcessPool("a worker process died"))
+                return future
+            return super().submit(fn, *args, **kwargs)
+
+    root = mirror(tmp_path, ["git-sync", "weather-brief", "alias-evasion"])
+    outcomes = {o.report.root.name: o.report
+                for o in scan_core(discover([root]), Options(), DyingWorker())}
+    assert sorted(outcomes) == ["alias-evasion", "git-sync", "weather-brief"]
+    dead = outcomes["weather-brief"]
+    assert (dead.verdict, [(f.code, f.message) for f in dead.findings]) == (
+        "error", [("SB901", "analysis of this skill failed: BrokenProcessPool: a worker "
+                            "process died")])
+    assert outcomes["git-sync"].verdict == "pass" and outcomes["alias-evasion"].verdict == "fail"

@@ -125,3 +125,27 @@ def test_deep_nesting_does_not_crash() -> None:
     text = "echo " + "$(" * 3000 + "x" + ")" * 3000
     analysis = analyse_shell(text, FILES, "scripts/x.sh")
     assert analysis.unparseable or analysis.found is not None
+
+
+def test_wide_characters_cannot_crash_the_bash_scanner() -> None:
+    """tree-sitter-bash's scanner hands a character past U+00FF after '{' to C's isdigit,
+    which reads outside its table: without the stand-ins this crashes the process (seen
+    with U+E0000 and U+10FFFF). Run in a child process, so a crash fails the test."""
+    import subprocess
+    import sys
+    program = (
+        "from verifier.extract.shell import analyse_shell\n"
+        "for cp in list(range(0x100, 0x10ffff, 0x101)) + [0xe0000, 0x10ffff, 0x30000]:\n"
+        "    if 0xd800 <= cp <= 0xdfff: continue\n"
+        "    analyse_shell('{' + chr(cp) + ' ${' + chr(cp) + '}', frozenset(), 'x.sh')\n"
+        "print('ok')\n")
+    run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                         timeout=300)
+    assert (run.returncode, run.stdout) == (0, "ok\n"), run.stderr[-2000:]
+
+
+def test_stand_ins_keep_lines_and_ascii_words() -> None:
+    text = 'echo "déploiement 🚀 fini"\ncurl https://x.example.com/中文 -o out.bin\n'
+    analysis = analyse_shell(text, FILES, "scripts/x.sh")
+    assert {(str(f.capability), f.line) for f in analysis.found} == {
+        ("net.connect(x.example.com)", 2), ("fs.write(${WORKSPACE}/out.bin)", 2)}

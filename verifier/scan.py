@@ -17,7 +17,9 @@ from typing import Any, TypeVar
 
 from verifier.discover import SkillFolder, skill_files
 from verifier.limits import ResourceLimit
-from verifier.pipeline import Options, SkillReport, analyse, judge
+from verifier import findings
+from verifier.model import Location
+from verifier.pipeline import Analysis, Options, SkillReport, analyse, judge
 
 T = TypeVar("T")
 
@@ -57,21 +59,39 @@ def scan_skill(skill: SkillFolder, options: Options, cache_folder: Path | None) 
 def scan(skills: Iterable[SkillFolder], options: Options, executor: Executor,
          cache_folder: Path | None = None, window: int = 64) -> Iterator[Outcome]:
     """Every skill's outcome, in completion order, with at most ``window`` in flight."""
-    pending: dict[Future[Outcome], int] = {}
+    pending: dict[Future[Outcome], tuple[int, SkillFolder]] = {}
     for number, skill in enumerate(skills):
-        pending[executor.submit(scan_skill, skill, options, cache_folder)] = number
+        pending[_submit(executor, skill, options, cache_folder)] = (number, skill)
         if len(pending) >= window:
             yield from _completed(pending)
     while pending:
         yield from _completed(pending)
 
 
-def _completed(pending: dict[Future[Outcome], int]) -> Iterator[Outcome]:
-    """Wait for at least one task; yield what is done, in submission order."""
+def _submit(executor: Executor, skill: SkillFolder, options: Options,
+            cache_folder: Path | None) -> Future[Outcome]:
+    try:
+        return executor.submit(scan_skill, skill, options, cache_folder)
+    except Exception as error:  # a broken pool or a lost cluster: this skill still reports
+        future: Future[Outcome] = Future()
+        future.set_exception(error)
+        return future
+
+
+def _completed(pending: dict[Future[Outcome], tuple[int, SkillFolder]]) -> Iterator[Outcome]:
+    """Wait for at least one task; yield what is done, in submission order. A task that
+    failed outside the analysis (a worker process that died, a cluster that went away)
+    gives its skill an SB901 ``error``; the scan goes on."""
     done, _ = wait(pending, return_when=FIRST_COMPLETED)
-    for future in sorted(done, key=pending.__getitem__):
-        del pending[future]
-        yield future.result()
+    for future in sorted(done, key=lambda f: pending[f][0]):
+        _, skill = pending.pop(future)
+        try:
+            outcome = future.result()
+        except Exception as error:
+            detail = f"{type(error).__name__}: {error}".splitlines()[0][:300]
+            finding = findings.make("SB901", Location(skill.root), detail=detail)
+            outcome = Outcome(judge(Analysis(skill, None, (), (), (finding,))), 0.0, False)
+        yield outcome
 
 
 class InlineExecutor(Executor):

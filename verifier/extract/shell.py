@@ -22,7 +22,7 @@ from verifier.extract.facts import FileFacts, Invocation, Parsed, Unverifiable
 from verifier.extract.scopes import argv_prefix
 from verifier.extract.scripts import bundled_script
 from verifier.extract.shellnodes import (SHELLS, fetched, first_error_line, last_command, line,
-                                         lookup, own_parts, parser, reads_stdin, runs_fetched)
+                                         lookup, own_parts, parse, reads_stdin, runs_fetched)
 from verifier.extract.shelltext import printed
 from verifier.extract.values import HOLE
 from verifier.model import Evidence, Location
@@ -81,7 +81,7 @@ def extract_shell(path: Path, relative: str, source: bytes, files: frozenset[str
 def analyse_shell(text: str, files: frozenset[str], current: str, depth: int = 0) -> ShellAnalysis:
     """Capabilities of shell text; ``current`` is the relative path it is read from (its
     folder resolves relative script paths), ``files`` the skill's relative file paths."""
-    tree = parser().parse(text.encode("utf-8", "surrogatepass"))
+    tree = parse(text)
     if tree.root_node.has_error:
         return ShellAnalysis(unparseable=True)
     walker = _Walker(files, current, depth)

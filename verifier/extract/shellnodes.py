@@ -3,6 +3,7 @@ command reads from its input, and which of its parts run a download."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import cache
 
@@ -21,8 +22,27 @@ def parser() -> tree_sitter.Parser:
     return tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
 
 
+_WIDE = re.compile(r"[^\x00-\xff]")
+_SAME_LENGTH = {2: "\xff", 3: "\xff_", 4: "\xff\xff"}
+"""Stand-ins of the same UTF-8 length for characters past U+00FF: byte offsets and lines stay."""
+
+
+def parse(text: str) -> tree_sitter.Tree:
+    """The bash tree of ``text``.
+
+    tree-sitter-bash's external scanner passes the lookahead character to C's ``isdigit``,
+    which indexes a 256-entry table: a character past U+00FF after ``{`` reads outside it
+    and can crash the process. Such characters are replaced, for parsing only, by stand-ins
+    of the same UTF-8 length; they matter in shell only inside words and strings, where a
+    stand-in keeps the structure, every position and every ASCII word intact.
+    """
+    safe = _WIDE.sub(lambda m: _SAME_LENGTH[len(m.group().encode("utf-8", "surrogatepass"))],
+                     text)
+    return parser().parse(safe.encode("utf-8", "surrogatepass"))
+
+
 def first_error_line(text: str) -> int:
-    tree = parser().parse(text.encode("utf-8", "surrogatepass"))
+    tree = parse(text)
     stack = [tree.root_node]
     while stack:
         node = stack.pop()
