@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from verifier.discover import discover
-from verifier.gate import FINDINGS, OK
+from verifier.gate import FINDINGS, OK, gates
 from verifier.model import Severity
-from verifier.pipeline import Options, Report, SkillReport
+from verifier.pipeline import Options, SkillReport, report_of
 from verifier.report.summary import Summary
 from verifier.scan import Outcome, executor_for, scan
 
@@ -27,6 +27,7 @@ def run_scan(roots: Sequence[Path], options: Options, settings: dict[str, Any], 
     skills = discover(roots)
     fail_on = Severity.parse(settings["fail-on"])
     summary = Summary()
+    gated = False
     whole: list[SkillReport] = []
     streaming = settings["format"] == "jsonl"
     with ExitStack() as stack:
@@ -37,19 +38,17 @@ def run_scan(roots: Sequence[Path], options: Options, settings: dict[str, Any], 
         outcomes = scan(skills, options, executor, cache)
         for outcome in _progress(outcomes, len(skills), stack):
             summary.add(outcome)
+            gated = gated or gates(outcome.report, fail_on)
             if streaming:
                 _write_line(stream, outcome.report)
             else:
                 whole.append(outcome.report)
         if not streaming:
             from verifier.report import render
-            context = options.context.name if options.context else None
-            report = Report(tuple(sorted(whole, key=lambda r: r.root)), context,
-                            options.context)
-            stream.write(render(report, settings["format"]))
+            stream.write(render(report_of(whole, options), settings["format"]))
     if not quiet:
         sys.stderr.write(summary.render(time.perf_counter() - start))
-    return FINDINGS if summary.gates(fail_on) else OK
+    return FINDINGS if gated else OK
 
 
 def _write_line(stream: IO[str], report: SkillReport) -> None:

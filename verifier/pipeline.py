@@ -82,8 +82,13 @@ class Report:
 
 def verify(paths: Iterable[Path], options: Options = Options()) -> Report:
     """Discover the skills under ``paths`` and verify each one."""
-    skills = tuple(verify_skill(skill, options) for skill in discover(paths))
-    return Report(skills, options.context.name if options.context else None, options.context)
+    return report_of((verify_skill(skill, options) for skill in discover(paths)), options)
+
+
+def report_of(skills: Iterable[SkillReport], options: Options) -> Report:
+    """The report of these skills (sorted by folder) under the run's options."""
+    return Report(tuple(sorted(skills, key=lambda skill: skill.root)),
+                  options.context.name if options.context else None, options.context)
 
 
 def verify_skill(skill: SkillFolder, options: Options = Options()) -> SkillReport:
@@ -132,9 +137,15 @@ def analyse(skill: SkillFolder, options: Options = Options(),
     except ResourceLimit as limit:  # the skill is over a per-skill limit: fails closed
         finding = findings.make(limit.code, Location(skill.root), detail=str(limit))
     except Exception as error:  # fail closed: one broken skill must not lose the others
-        detail = f"{type(error).__name__}: {error}".splitlines()[0][:300]
-        finding = findings.make("SB901", Location(skill.root), detail=detail)
+        return failed(skill, error)
     return Analysis(skill, None, (), (), (finding,))
+
+
+def failed(skill: SkillFolder, error: Exception) -> Analysis:
+    """The analysis of a skill that failed unexpectedly: SB901 naming the error."""
+    detail = f"{type(error).__name__}: {error}".splitlines()[0][:300]
+    return Analysis(skill, None, (), (),
+                    (findings.make("SB901", Location(skill.root), detail=detail),))
 
 
 def _analyse(skill: SkillFolder, options: Options, files: tuple[SkillFile, ...] | None

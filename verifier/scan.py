@@ -13,13 +13,14 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from verifier.discover import SkillFolder, skill_files
+from verifier.discover import SkillFile, SkillFolder, skill_files
 from verifier.limits import ResourceLimit
-from verifier import findings
-from verifier.model import Location
-from verifier.pipeline import Analysis, Options, SkillReport, analyse, judge
+from verifier.pipeline import Options, SkillReport, analyse, failed, judge
+
+if TYPE_CHECKING:
+    from verifier.cache import AnalysisCache
 
 T = TypeVar("T")
 
@@ -36,24 +37,29 @@ class Outcome:
 def scan_skill(skill: SkillFolder, options: Options, cache_folder: Path | None) -> Outcome:
     """Verify one skill, through the analysis cache when there is one."""
     start = time.perf_counter()
+    store, key, files = _cache_entry(skill, options, cache_folder)
+    analysis = store.get(key, skill) if store is not None else None
+    cached = analysis is not None
+    if analysis is None:
+        analysis = analyse(skill, options, files)
+        if store is not None and analysis.complete:
+            store.put(key, analysis)
+    return Outcome(judge(analysis, options), time.perf_counter() - start, cached)
+
+
+def _cache_entry(skill: SkillFolder, options: Options, cache_folder: Path | None
+                 ) -> tuple[AnalysisCache | None, str, tuple[SkillFile, ...] | None]:
+    """The cache, the skill's key in it and its files; no cache when there is none or the
+    skill cannot be listed (the analysis then reports why)."""
     if cache_folder is None or skill.manifest is None:
-        return Outcome(judge(analyse(skill, options), options), time.perf_counter() - start,
-                       False)
+        return None, "", None
     from verifier.cache import AnalysisCache
     store = AnalysisCache(cache_folder)
     try:
         files = skill_files(skill)
-        key = store.key(skill, files, options)
-    except (OSError, ResourceLimit):  # unreadable, or too many files: the analysis says so
-        return Outcome(judge(analyse(skill, options), options), time.perf_counter() - start,
-                       False)
-    analysis = store.get(key, skill)
-    cached = analysis is not None
-    if analysis is None:
-        analysis = analyse(skill, options, files)
-        if analysis.complete:
-            store.put(key, analysis)
-    return Outcome(judge(analysis, options), time.perf_counter() - start, cached)
+        return store, store.key(skill, files, options), files
+    except (OSError, ResourceLimit):  # unreadable, or too many files
+        return None, "", None
 
 
 def scan(skills: Iterable[SkillFolder], options: Options, executor: Executor,
@@ -88,9 +94,7 @@ def _completed(pending: dict[Future[Outcome], tuple[int, SkillFolder]]) -> Itera
         try:
             outcome = future.result()
         except Exception as error:
-            detail = f"{type(error).__name__}: {error}".splitlines()[0][:300]
-            finding = findings.make("SB901", Location(skill.root), detail=detail)
-            outcome = Outcome(judge(Analysis(skill, None, (), (), (finding,))), 0.0, False)
+            outcome = Outcome(judge(failed(skill, error)), 0.0, False)
         yield outcome
 
 

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from verifier.model import Severity, Verdict
+from verifier.model import Verdict
 from verifier.paths import display_path
 
 if TYPE_CHECKING:
@@ -27,8 +27,6 @@ class Summary:
     codes: Counter[str] = field(default_factory=Counter)
     slowest: list[tuple[float, str]] = field(default_factory=list)
     cached: int = 0
-    worst: Severity = Severity.INFO
-    errors: int = 0
 
     def add(self, outcome: Outcome) -> None:
         """Count one skill's outcome."""
@@ -37,18 +35,11 @@ class Summary:
         self.capabilities.update({str(c.capability) for c in report.capabilities})
         self.codes.update(f.code for f in report.findings)
         self.cached += outcome.cached
-        self.errors += report.verdict == Verdict.ERROR
-        self.worst = max([self.worst, *(f.severity for f in report.findings)])
         entry = (outcome.seconds, display_path(report.root))
         if len(self.slowest) < SLOWEST:
             heapq.heappush(self.slowest, entry)
         else:
             heapq.heappushpop(self.slowest, entry)
-
-    def gates(self, fail_on: Severity) -> bool:
-        """Whether the scan exits 1: a finding at ``fail_on`` or worse, or an error verdict."""
-        return self.errors > 0 or (self.total > 0 and self.worst >= fail_on
-                                   and any(self.codes.values()))
 
     @property
     def total(self) -> int:
