@@ -70,15 +70,46 @@ class Forward:
 
 @dataclass(frozen=True, order=True)
 class Risk:
-    """An instruction telling the agent (or the user) to do something dangerous (SB205).
+    """A dangerous construct the threat stage judges: an instruction in markdown telling the
+    agent (or the user) to do something dangerous, or a command whose words match a threat
+    pattern (``chmod 4755``, ``mkfs``).
 
-    ``kind`` is one of ``download-and-run``, ``shell-pipe``, ``decode-and-run``,
-    ``archive-run``, ``disable-safety``, ``conceal``; ``text`` quotes the instruction.
+    ``kind`` names the pattern (``download-and-run``, ``shell-pipe``, ``decode-and-run``,
+    ``archive-run``, ``disable-safety``, ``conceal``, and the ids of the threat catalogs'
+    patterns); ``text`` quotes the instruction or the command.
     """
 
     kind: str
     location: Location
     text: str
+
+
+@dataclass(frozen=True, order=True)
+class Step:
+    """One hop of a data flow between its source and its sink: where, and what happens
+    there (``assigned to token``, ``piped into curl``, ``written to /tmp/k.tgz``)."""
+
+    location: Location
+    what: str
+
+
+@dataclass(frozen=True, order=True)
+class DataFlow:
+    """A value that ``source`` produces reaches the argument, body or input of ``sink``.
+
+    Sources are reads (``env.read``, ``fs.read``, ``mail.read``) and fetches
+    (``net.connect``: the response of a request). Sinks are what sends, stores or runs a
+    value: ``net.connect`` and ``mail.send`` (the request's URL, body or headers),
+    ``fs.write`` (the data written), ``code.dynamic`` (the code run). Both are evidence of
+    the same file, equal to items of its ``Parsed.evidence``; ``steps`` are the hops in
+    between, in order. ``origin`` is, for a fetch, the URL as written (unknown parts as
+    ``*``), so that rules can tell a vendor's installer from a raw IP.
+    """
+
+    source: Evidence
+    sink: Evidence
+    steps: tuple[Step, ...] = ()
+    origin: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,6 +127,7 @@ class Parsed:
     imports: tuple[str, ...] = ()
     risks: tuple[Risk, ...] = ()
     forwards: tuple[Forward, ...] = ()
+    flows: tuple[DataFlow, ...] = ()
 
 
 @dataclass(frozen=True)

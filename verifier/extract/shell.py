@@ -50,12 +50,27 @@ class Found:
     via: str
 
 
+@dataclass(frozen=True, order=True)
+class ShellFlow:
+    """A value that ``source`` produces reaches ``sink`` (see ``facts.DataFlow``): both are
+    items of the analysis's ``found``; ``steps`` are (line, what) hops in between, and
+    ``origin`` the URL a fetched value comes from."""
+
+    source: Found
+    sink: Found
+    steps: tuple[tuple[int, str], ...] = ()
+    origin: str = ""
+
+
 @dataclass(frozen=True)
 class ShellAnalysis:
     """What a piece of shell text can do, and which skill files it runs (file, line)."""
 
     found: tuple[Found, ...] = ()
     invokes: tuple[tuple[str, int], ...] = ()
+    flows: tuple[ShellFlow, ...] = ()
+    risks: tuple[tuple[str, int, str], ...] = ()
+    """Commands that match a threat pattern: (pattern id, line, command text)."""
     unparseable: bool = False
     too_deep: bool = False
     """Unparseable because it nests deeper than MAX_NESTING."""
