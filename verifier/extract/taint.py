@@ -1,0 +1,253 @@
+"""Data flows of a Python file: which source's value reaches which sink's arguments.
+
+Sources are expressions where the walk recorded a read or a fetch (``os.environ["K"]``,
+``open(p)``, ``requests.get(u)``: its response); sinks are calls where it recorded a send, a
+write or code run. The taint of an expression is the union of the sources its value may come
+from, followed through names (assignments, and arguments bound to parameters), the returns of
+the file's functions, and everything else by its parts: an unknown library function passes
+its arguments on (``json.dumps(x)``, ``base64.b64encode(x)``). Like the bindings it is
+flow-insensitive, and it is computed lazily, only for the arguments of sinks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterator, Mapping
+from typing import Protocol
+
+import libcst as cst
+
+from verifier.capability import Kind
+from verifier.extract.binder import Binder
+from verifier.extract.evaluate import Evaluator
+from verifier.extract.facts import DataFlow, Step
+from verifier.extract.scope import Binding, Expr, Pack, Scope
+from verifier.extract.positions import Start
+from verifier.extract.trace import FlowCatalog, Produced, Use, chosen, flow_catalog
+from verifier.extract.values import Func, qualified
+from verifier.model import Evidence, Location
+
+SOURCES = frozenset({Kind.ENV_READ, Kind.FS_READ, Kind.MAIL_READ, Kind.NET_CONNECT})
+SINKS = frozenset({Kind.NET_CONNECT, Kind.MAIL_SEND, Kind.FS_WRITE, Kind.CODE_DYNAMIC})
+
+Trail = tuple[Step, ...]
+Tainted = Mapping[Evidence, Trail]
+"""The sources an expression's value may come from, each with the shortest known trail."""
+
+_NOTHING: Tainted = {}
+
+
+def join(*parts: Tainted) -> Tainted:
+    """Union of taints, keeping the shorter trail of a source found twice."""
+    joined: dict[Evidence, Trail] = {}
+    for part in parts:
+        for source, trail in part.items():
+            if source not in joined or len(trail) < len(joined[source]):
+                joined[source] = trail
+    return joined
+
+
+def then(tainted: Tainted, step: Step) -> Tainted:
+    """The same sources, one hop further."""
+    return {source: (*trail, step) for source, trail in tainted.items()}
+
+
+class Taint:
+    """Taint of the expressions of one walked file (``walker``: its ``Extractor``)."""
+
+    def __init__(self, walker: "Walker") -> None:
+        self.walker = walker
+        self.evaluator = walker.evaluator
+        self.catalog: FlowCatalog = flow_catalog()
+        self._memo: dict[Hashable, Tainted] = {}
+        self._busy: set[Hashable] = set()
+
+    # --- taint of an expression ------------------------------------------------------------
+    def of(self, node: cst.CSTNode, scope: Scope) -> Tainted:
+        """The sources the value of ``node`` may come from."""
+        key = (node, id(scope))
+        if key in self._memo:
+            return self._memo[key]
+        if key in self._busy:  # a value that depends on itself adds nothing new
+            return _NOTHING
+        self._busy.add(key)
+        try:
+            self._memo[key] = self._compute(node, scope)
+        finally:
+            self._busy.discard(key)
+        return self._memo[key]
+
+    def _compute(self, node: cst.CSTNode, scope: Scope) -> Tainted:
+        sources = self.sources(node)
+        if sources:
+            return {source: () for source in sources}
+        if isinstance(node, cst.Name):
+            return self._name(node.value, scope)
+        if isinstance(node, cst.Call):
+            return self._call(node, scope)
+        if isinstance(node, cst.Attribute):
+            return self.of(node.value, scope)
+        if isinstance(node, cst.Arg):
+            return self.of(node.value, scope)
+        if isinstance(node, (cst.Comparison, cst.Lambda)) or isinstance(
+                node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+            return _NOTHING  # a truth value, or a function not yet called
+        return join(*(self.of(child, scope) for child in node.children))
+
+    def sources(self, node: cst.CSTNode) -> list[Evidence]:
+        """The reads and fetches recorded at ``node``."""
+        produced = self.walker.produced.get(node)
+        if produced is None:
+            return []
+        return [e for e in produced.evidence if e.capability.kind in SOURCES
+                and e.via not in self.catalog.requests]
+
+    def _name(self, name: str, scope: Scope) -> Tainted:
+        owner = _owner(scope, name)
+        if owner is None:
+            return _NOTHING
+        return join(*(self._binding(b, name, owner) for b in owner.bindings[name]))
+
+    def _binding(self, binding: Binding, name: str, owner: Scope) -> Tainted:
+        if isinstance(binding, Pack):
+            return join(*(self._binding(item, name, owner) for item in binding.items))
+        if not isinstance(binding, Expr) or binding.node not in self.walker.positions:
+            return _NOTHING  # an import, a definition, or code run by exec elsewhere
+        tainted = self.of(binding.node, binding.scope)
+        if not tainted:
+            return _NOTHING
+        where = self.walker.locate(binding.node)
+        if binding.scope is owner:
+            return then(tainted, Step(where, f"assigned to {name}"))
+        function = owner.name.rsplit(".", 1)[-1]
+        return then(tainted, Step(where, f"passed to {function}() as {name}"))
+
+    def _call(self, node: cst.Call, scope: Scope) -> Tainted:
+        parts = [self.arguments(node, scope)]
+        for callee in self.evaluator.evaluate(node.func, scope):
+            if isinstance(callee, Func) and callee.file == self.evaluator.file and callee.name:
+                parts.append(self._returned(callee.name))
+        return join(*parts)
+
+    def _returned(self, function: str) -> Tainted:
+        short = function.rsplit(".", 1)[-1]
+        parts = [then(self.of(r.node, r.scope), Step(self.walker.locate(r.node),
+                                                     f"returned by {short}()"))
+                 for scope in self.evaluator.structure.functions.get(function, [])
+                 for r in scope.returns if isinstance(r, Expr) and r.node in self.walker.positions]
+        return join(*parts)
+
+    def arguments(self, node: cst.Call, scope: Scope) -> Tainted:
+        """Taint of every argument of a call, and of the receiver chain of a method call."""
+        parts = [self.of(argument.value, scope) for argument in node.args]
+        if isinstance(node.func, cst.Attribute):
+            parts.append(self.of(node.func.value, scope))
+        return join(*parts)
+
+    # --- flows -----------------------------------------------------------------------------
+    def flows(self) -> Iterator[DataFlow]:
+        """Every flow from a source into a sink's arguments, and into files written through
+        file objects."""
+        for node, produced in self.walker.produced.items():
+            sinks = [e for e in produced.evidence if e.capability.kind in SINKS]
+            if sinks and isinstance(node, cst.Call):
+                yield from self._into(self.arguments(node, produced.scope), sinks, ())
+        yield from self._written()
+
+    def _into(self, tainted: Tainted, sinks: list[Evidence], after: Trail) -> Iterator[DataFlow]:
+        for source, trail in tainted.items():
+            for sink in sinks:
+                if source != sink:
+                    yield DataFlow(source, sink, (*trail, *after), self.origin(source))
+
+    def origin(self, source: Evidence) -> str:
+        """The URL of a fetch, as folded ("" for other sources)."""
+        if source.capability.kind != Kind.NET_CONNECT:
+            return ""
+        return next((p.origin for p in self.walker.produced.values()
+                     if source in p.evidence and p.origin), "")
+
+    def _written(self) -> Iterator[DataFlow]:
+        """Data written through a file object into the file an ``open`` call opened."""
+        names = self.catalog.names()
+        for call, scope in self.walker.binder.calls:
+            if _last(call.func) not in names:
+                continue
+            for use in self.matching(call, scope, self.catalog.writes):
+                data = join(*(self.of(e, scope) for e in chosen(call, use.data, "")))
+                if not data:
+                    continue
+                for target in chosen(call, use.file, use.file_kw):
+                    for sink, trail in self.opened(target, scope, 0).items():
+                        step = Step(self.walker.locate(call), f"written through {_shown(target)}")
+                        yield from self._into(data, [sink], (*trail, step))
+
+    def matching(self, call: cst.Call, scope: Scope, uses: tuple[Use, ...]) -> list[Use]:
+        """The rows of ``uses`` that ``call`` matches."""
+        method = call.func.attr.value if isinstance(call.func, cst.Attribute) else ""
+        found = [u for u in uses if u.method and u.method == method]
+        if any(u.api for u in uses):
+            apis = {qualified(c) for c in self.evaluator.evaluate(call.func, scope)}
+            found += [u for u in uses if u.api and u.api in apis]
+        return found
+
+    def opened(self, node: cst.CSTNode, scope: Scope, depth: int) -> Tainted:
+        """The file writes (``open(p, "w")``) a file object may come from."""
+        if depth > 8:
+            return _NOTHING
+        produced = self.walker.produced.get(node)
+        if produced is not None:
+            return {e: () for e in produced.evidence if e.capability.kind == Kind.FS_WRITE}
+        if isinstance(node, cst.Name):
+            owner = _owner(scope, node.value)
+            bindings = owner.bindings[node.value] if owner is not None else []
+            return join(*(self.opened(b.node, b.scope, depth + 1) for b in bindings
+                          if isinstance(b, Expr) and b.item is None))
+        if isinstance(node, cst.Call):
+            return join(*(self.opened(e, scope, depth + 1)
+                          for use in self.matching(node, scope, self.catalog.wrappers)
+                          for e in chosen(node, use.file, use.file_kw)))
+        return _NOTHING
+
+
+class Walker(Protocol):
+    """What taint needs of the walk (``verifier.extract.extractor.Extractor`` provides it)."""
+
+    @property
+    def evaluator(self) -> Evaluator:
+        """The file's evaluator."""
+
+    @property
+    def binder(self) -> Binder:
+        """The file's scopes and calls."""
+
+    @property
+    def produced(self) -> dict[cst.CSTNode, Produced]:
+        """The evidence recorded at each expression."""
+
+    @property
+    def positions(self) -> Mapping[cst.CSTNode, Start]:
+        """Where each node of the file starts."""
+
+    def locate(self, node: cst.CSTNode) -> Location:
+        """Where ``node`` starts."""
+
+
+def _owner(scope: Scope, name: str) -> Scope | None:
+    """The scope whose binding of ``name`` a lookup from ``scope`` finds (as ``Scope.find``)."""
+    current: Scope | None = scope
+    while current is not None:
+        if name in current.bindings and (current is scope or current.kind != "class"):
+            return current
+        current = current.parent
+    return None
+
+
+def _last(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    return node.value if isinstance(node, cst.Name) else ""
+
+
+def _shown(node: cst.BaseExpression) -> str:
+    """A file object as the step names it."""
+    return node.value if isinstance(node, cst.Name) else "a file object"
