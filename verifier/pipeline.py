@@ -22,6 +22,7 @@ from verifier.model import Claim, Evidence, Finding, Location, Manifest, Severit
 from verifier.lock import Lock, drift
 from verifier.policy import Context, apply_policy
 from verifier.policy.evaluate import capability_places
+from verifier.threats import find_threats
 from verifier.suppress import Suppressed, Suppression, apply_inline, read_suppressions
 from verifier.limits import MAX_FILE_BYTES, Limits, ResourceLimit, TimeLimitExceeded, time_limit
 
@@ -161,7 +162,7 @@ def analysis_of(skill: SkillFolder, manifest: Manifest, graph: CapabilityGraph,
                 extra: Iterable[Finding] = (), suppressions: Iterable[Suppression] = ()
                 ) -> Analysis:
     """The analysis of a skill from its manifest and capability graph."""
-    found = {*manifest.findings, *compare(graph, manifest), *extra}
+    found = {*manifest.findings, *find_threats(graph), *compare(graph, manifest), *extra}
     capabilities = tuple(CapabilityReport(c, declared(manifest, c, evidence), evidence)
                          for c, evidence in graph.capabilities().items())
     return Analysis(skill, manifest.name, manifest.claims, capabilities,
