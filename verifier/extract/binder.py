@@ -20,6 +20,13 @@ def dotted_name(node: cst.BaseExpression) -> str:
     return ""
 
 
+def base_name(node: cst.BaseExpression) -> str:
+    """The variable an item or attribute belongs to (``d`` of ``d["k"].x``), or empty."""
+    while isinstance(node, (cst.Subscript, cst.Attribute)):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else ""
+
+
 class Binder(TableVisitor):
     """Collects the scopes of a module (keyed by their defining node) and their bindings.
 
@@ -38,6 +45,9 @@ class Binder(TableVisitor):
         """Every call and the scope it is made in: arguments flow into parameters."""
         self.imports: set[str] = set()
         """Files of the skill this module imports."""
+        self.stores: list[tuple[str, cst.BaseExpression, Scope]] = []
+        """Values stored into a variable's items or attributes, or added to it
+        (``d["k"] = v``, ``s += v``): the variable's name, the value and the scope."""
         self.stack = [self.module]
 
     @property
@@ -102,13 +112,23 @@ class Binder(TableVisitor):
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             self._bind_target(target.target, node.value)
+            self._store(target.target, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
             self._bind_target(node.target, node.value)
+            self._store(node.target, node.value)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._bind_target(node.target, None)
+        self._store(node.target, node.value, augmented=True)
+
+    def _store(self, target: cst.BaseExpression, value: cst.BaseExpression,
+               augmented: bool = False) -> None:
+        if augmented or isinstance(target, (cst.Subscript, cst.Attribute)):
+            name = base_name(target)
+            if name:
+                self.stores.append((name, value, self.scope))
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
         self._bind_target(node.target, node.value)

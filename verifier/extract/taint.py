@@ -17,13 +17,13 @@ from typing import Protocol
 import libcst as cst
 
 from verifier.capability import Kind
-from verifier.extract.binder import Binder
+from verifier.extract.binder import Binder, base_name
 from verifier.extract.evaluate import Evaluator
 from verifier.extract.facts import DataFlow, Step
-from verifier.extract.scope import Binding, Expr, Pack, Scope
+from verifier.extract.scope import Binding, Expr, Fixed, Pack, Scope
 from verifier.extract.positions import Start
 from verifier.extract.trace import FlowCatalog, Produced, Use, chosen, flow_catalog
-from verifier.extract.values import Func, qualified
+from verifier.extract.values import UNKNOWN, Func, qualified
 from verifier.model import Evidence, Location
 
 SOURCES = frozenset({Kind.ENV_READ, Kind.FS_READ, Kind.MAIL_READ, Kind.NET_CONNECT})
@@ -34,6 +34,8 @@ Tainted = Mapping[Evidence, Trail]
 """The sources an expression's value may come from, each with the shortest known trail."""
 
 _NOTHING: Tainted = {}
+Stores = dict[tuple[int, str], list[tuple[cst.BaseExpression, Scope]]]
+"""Values put into a variable (``d["k"] = v``, ``xs.append(v)``), by (its scope, its name)."""
 
 
 def join(*parts: Tainted) -> Tainted:
@@ -60,6 +62,8 @@ class Taint:
         self.catalog: FlowCatalog = flow_catalog()
         self._memo: dict[Hashable, Tainted] = {}
         self._busy: set[Hashable] = set()
+        self._stores: Stores | None = None
+        self._origins: dict[Evidence, str] | None = None
 
     # --- taint of an expression ------------------------------------------------------------
     def of(self, node: cst.CSTNode, scope: Scope) -> Tainted:
@@ -105,7 +109,32 @@ class Taint:
         owner = _owner(scope, name)
         if owner is None:
             return _NOTHING
-        return join(*(self._binding(b, name, owner) for b in owner.bindings[name]))
+        bindings = owner.bindings[name]
+        found = [self._binding(b, name, owner) for b in bindings]
+        if not all(isinstance(b, Fixed) and b.value != UNKNOWN for b in bindings):
+            # a module or function is not a container: ``os.environ["K"] = v`` is no store
+            found += [then(self.of(value, where), Step(self.walker.locate(value),
+                                                       f"stored in {name}"))
+                      for value, where in self.stores().get((id(owner), name), [])
+                      if value in self.walker.positions]
+        return join(*found)
+
+    def stores(self) -> Stores:
+        """Values put into variables by item or attribute assignments, augmented
+        assignments and the catalog's mutating methods."""
+        if self._stores is None:
+            self._stores = {}
+            mutators = self.catalog.mutators
+            calls = [(base_name(c.func.value), [a.value for a in c.args], scope)
+                     for c, scope in self.walker.binder.calls
+                     if isinstance(c.func, cst.Attribute) and c.func.attr.value in mutators]
+            stored = [(name, [value], scope) for name, value, scope in self.walker.binder.stores]
+            for name, values, scope in (*stored, *calls):
+                owner = _owner(scope, name) if name else None
+                if owner is not None:
+                    self._stores.setdefault((id(owner), name), []).extend(
+                        (value, scope) for value in values)
+        return self._stores
 
     def _binding(self, binding: Binding, name: str, owner: Scope) -> Tainted:
         if isinstance(binding, Pack):
@@ -163,8 +192,10 @@ class Taint:
         """The URL of a fetch, as folded ("" for other sources)."""
         if source.capability.kind != Kind.NET_CONNECT:
             return ""
-        return next((p.origin for p in self.walker.produced.values()
-                     if source in p.evidence and p.origin), "")
+        if self._origins is None:
+            self._origins = {e: p.origin for p in self.walker.produced.values()
+                             for e in p.evidence if p.origin}
+        return self._origins.get(source, "")
 
     def _written(self) -> Iterator[DataFlow]:
         """Data written through a file object into the file an ``open`` call opened."""

@@ -50,6 +50,8 @@ class FlowCatalog:
     executable: tuple[Use, ...]
     requests: frozenset[str]
     """APIs whose value is a request to send, not a response."""
+    mutators: frozenset[str]
+    """Methods that put their arguments into their receiver."""
 
     def names(self) -> frozenset[str]:
         """The last dotted part of every API and method: a cheap filter on calls."""
@@ -70,7 +72,8 @@ def flow_catalog() -> FlowCatalog:
     return FlowCatalog(tuple(_use(r) for r in rows["writes"]),
                        tuple(_use(r) for r in rows["wrappers"]),
                        tuple(_use(r, "path") for r in rows["executable"]),
-                       frozenset(r["api"] for r in rows["requests"]))
+                       frozenset(r["api"] for r in rows["requests"]),
+                       frozenset(r["method"] for r in rows["mutators"]))
 
 
 def examples() -> dict[str, list[str]]:
