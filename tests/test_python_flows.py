@@ -254,3 +254,19 @@ def test_setting_the_environment_is_not_storing_into_a_module() -> None:
               "os.system('git push')\n")
     assert "net.connect(*)" in {str(e.capability) for e in extract(source).evidence}
     assert flows(source) == set()
+
+
+def test_a_secret_kept_on_the_instance_reaches_another_method() -> None:
+    source = ("import os, requests\n"
+              "class Client:\n"
+              "    def __init__(self):\n"
+              "        self.key = os.environ['KEY']\n"
+              "        self.url = 'https://x.example.net'\n"
+              "    def send(self, note):\n"
+              "        requests.post(self.url, headers={'K': self.key}, json=note)\n"
+              "    def ping(self):\n"
+              "        requests.get(self.url)\n")
+    facts = extract(source)
+    # the folder does not follow attributes, so the host is unknown; the flow is found
+    assert {_brief(f) for f in facts.flows} == {("env.read(KEY)", 4, "net.connect(*)", 7, (4,))}
+    assert facts.flows[0].steps[0].what == "stored in self.key"

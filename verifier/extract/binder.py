@@ -20,11 +20,15 @@ def dotted_name(node: cst.BaseExpression) -> str:
     return ""
 
 
-def base_name(node: cst.BaseExpression) -> str:
-    """The variable an item or attribute belongs to (``d`` of ``d["k"].x``), or empty."""
+def base_name(node: cst.BaseExpression) -> tuple[str, str]:
+    """The variable an item or attribute belongs to, and its attribute that holds it:
+    ``("self", "items")`` for ``self.items["k"]``, ``("d", "")`` for ``d["k"]``; the name is
+    empty when the base is not a variable."""
+    member = ""
     while isinstance(node, (cst.Subscript, cst.Attribute)):
+        member = node.attr.value if isinstance(node, cst.Attribute) else ""
         node = node.value
-    return node.value if isinstance(node, cst.Name) else ""
+    return (node.value, member) if isinstance(node, cst.Name) else ("", "")
 
 
 class Binder(TableVisitor):
@@ -45,9 +49,9 @@ class Binder(TableVisitor):
         """Every call and the scope it is made in: arguments flow into parameters."""
         self.imports: set[str] = set()
         """Files of the skill this module imports."""
-        self.stores: list[tuple[str, cst.BaseExpression, Scope]] = []
+        self.stores: list[tuple[tuple[str, str], cst.BaseExpression, Scope]] = []
         """Values stored into a variable's items or attributes, or added to it
-        (``d["k"] = v``, ``s += v``): the variable's name, the value and the scope."""
+        (``d["k"] = v``, ``s += v``): the variable (``base_name``), the value, the scope."""
         self.stack = [self.module]
 
     @property
@@ -126,9 +130,9 @@ class Binder(TableVisitor):
     def _store(self, target: cst.BaseExpression, value: cst.BaseExpression,
                augmented: bool = False) -> None:
         if augmented or isinstance(target, (cst.Subscript, cst.Attribute)):
-            name = base_name(target)
-            if name:
-                self.stores.append((name, value, self.scope))
+            base = base_name(target)
+            if base[0]:
+                self.stores.append((base, value, self.scope))
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
         self._bind_target(node.target, node.value)

@@ -35,7 +35,8 @@ Tainted = Mapping[Evidence, Trail]
 
 _NOTHING: Tainted = {}
 Stores = dict[tuple[int, str], list[tuple[cst.BaseExpression, Scope]]]
-"""Values put into a variable (``d["k"] = v``, ``xs.append(v)``), by (its scope, its name)."""
+"""Values put into a variable (``d["k"] = v``, ``xs.append(v)``), by (its scope, its name);
+into an attribute of an instance (``self.token = v``), by (its class, ``.token``)."""
 
 
 def join(*parts: Tainted) -> Tainted:
@@ -89,7 +90,7 @@ class Taint:
         if isinstance(node, cst.Call):
             return self._call(node, scope)
         if isinstance(node, cst.Attribute):
-            return self.of(node.value, scope)
+            return join(self.of(node.value, scope), self._member(node, scope))
         if isinstance(node, cst.Arg):
             return self.of(node.value, scope)
         if isinstance(node, (cst.Comparison, cst.Lambda)) or isinstance(
@@ -113,27 +114,40 @@ class Taint:
         found = [self._binding(b, name, owner) for b in bindings]
         if not all(isinstance(b, Fixed) and b.value != UNKNOWN for b in bindings):
             # a module or function is not a container: ``os.environ["K"] = v`` is no store
-            found += [then(self.of(value, where), Step(self.walker.locate(value),
-                                                       f"stored in {name}"))
-                      for value, where in self.stores().get((id(owner), name), [])
-                      if value in self.walker.positions]
+            found.append(self._stored((id(owner), name), name))
         return join(*found)
+
+    def _member(self, node: cst.Attribute, scope: Scope) -> Tainted:
+        """What the file stores in ``self.<attribute>``, in any method of the class."""
+        if not isinstance(node.value, cst.Name):
+            return _NOTHING
+        owner = _owner(scope, node.value.value)
+        cls = _instance(owner, node.value.value) if owner is not None else None
+        if cls is None:
+            return _NOTHING
+        attribute = node.attr.value
+        return self._stored((id(cls), f".{attribute}"), f"{node.value.value}.{attribute}")
+
+    def _stored(self, key: tuple[int, str], shown: str) -> Tainted:
+        return join(*(then(self.of(value, where), Step(self.walker.locate(value),
+                                                       f"stored in {shown}"))
+                      for value, where in self.stores().get(key, [])
+                      if value in self.walker.positions))
 
     def stores(self) -> Stores:
         """Values put into variables by item or attribute assignments, augmented
         assignments and the catalog's mutating methods."""
         if self._stores is None:
-            self._stores = {}
             mutators = self.catalog.mutators
             calls = [(base_name(c.func.value), [a.value for a in c.args], scope)
                      for c, scope in self.walker.binder.calls
                      if isinstance(c.func, cst.Attribute) and c.func.attr.value in mutators]
-            stored = [(name, [value], scope) for name, value, scope in self.walker.binder.stores]
-            for name, values, scope in (*stored, *calls):
-                owner = _owner(scope, name) if name else None
-                if owner is not None:
-                    self._stores.setdefault((id(owner), name), []).extend(
-                        (value, scope) for value in values)
+            stored = [(base, [value], scope) for base, value, scope in self.walker.binder.stores]
+            self._stores = {}
+            for (name, member), values, scope in (*stored, *calls):
+                key = _store_key(scope, name, member)
+                if key is not None:
+                    self._stores.setdefault(key, []).extend((value, scope) for value in values)
         return self._stores
 
     def _binding(self, binding: Binding, name: str, owner: Scope) -> Tainted:
@@ -271,6 +285,24 @@ def _owner(scope: Scope, name: str) -> Scope | None:
             return current
         current = current.parent
     return None
+
+
+def _instance(owner: Scope, name: str) -> Scope | None:
+    """The class whose instance ``name`` is, when it is the ``self`` of a method."""
+    first = owner.params[0].name if owner.params else ""
+    if owner.receiver == "self" and name == first and owner.parent is not None \
+            and owner.parent.kind == "class":
+        return owner.parent
+    return None
+
+
+def _store_key(scope: Scope, name: str, member: str) -> tuple[int, str] | None:
+    """Where a store into ``name`` (its attribute ``member``) is kept (see ``Stores``)."""
+    owner = _owner(scope, name) if name else None
+    if owner is None:
+        return None
+    cls = _instance(owner, name) if member else None
+    return (id(cls), f".{member}") if cls is not None else (id(owner), name)
 
 
 def _last(node: cst.BaseExpression) -> str:
