@@ -249,17 +249,21 @@ class Taint:
 
     def _written(self) -> Iterator[DataFlow]:
         """Data written through a file object into the file an ``open`` call opened."""
+        if not any(e.capability.kind == Kind.FS_WRITE
+                   for p in self.walker.produced.values() for e in p.evidence):
+            return  # no file is opened for writing
         names = self.catalog.names()
         for call, scope in self.walker.binder.calls:
             if _last(call.func) not in names:
                 continue
             for use in self.matching(call, scope, self.catalog.writes):
-                data = join(*(self.of(e, scope) for e in chosen(call, use.data, "")))
-                if not data:
-                    continue
                 for target in chosen(call, use.file, use.file_kw):
-                    for sink, trail in self.opened(target, scope, 0).items():
-                        step = Step(self.walker.locate(call), f"written through {_shown(target)}")
+                    opened = self.opened(target, scope, 0)
+                    if not opened:  # checked first: it is cheaper than the data's taint
+                        continue
+                    data = join(*(self.of(e, scope) for e in chosen(call, use.data, "")))
+                    step = Step(self.walker.locate(call), f"written through {_shown(target)}")
+                    for sink, trail in opened.items():
                         yield from self._into(data, [sink], (*trail, step))
 
     def matching(self, call: cst.Call, scope: Scope, uses: tuple[Use, ...]) -> list[Use]:
