@@ -111,8 +111,9 @@ def test_download_then_run() -> None:
     assert ("code.dynamic(download)", 3) in {(str(e.capability), e.location.line)
                                              for e in facts.evidence}
     assert {_brief(f) for f in facts.flows} == {
+        ("net.connect(dl.example.net)", 2, "fs.write(/tmp/i.sh)", 2, ()),
         ("net.connect(dl.example.net)", 2, "code.dynamic(download)", 3, (2,))}
-    [flow] = facts.flows
+    flow = next(f for f in facts.flows if f.sink.capability.kind == "code.dynamic")
     assert flow.origin == "https://dl.example.net/i.sh"
     assert flow.steps[0].what == "written to /tmp/i.sh"
     assert flow.sink.via == "subprocess.run (runs a downloaded file)"
@@ -314,3 +315,16 @@ def test_a_loop_variable_holds_the_items_of_what_it_iterates() -> None:
     assert flows(source) == {("fs.read(/etc/hosts)", 3, "net.connect(x.example.net)", 5, (3, 4))}
     assert [s.what for s in extract(source).flows[0].steps] == ["iterated as line",
                                                                  "stored in lines"]
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    # a path built from the environment names the file: it is not data written
+    ("import os\nopen(os.path.join(os.environ['HOME'], 'x.txt'), 'w').write('hi')\n", set()),
+    ("import os\nfrom pathlib import Path\nPath(os.environ['OUT']).write_text(os.environ['K'])\n",
+     {("env.read(K)", 3, "fs.write(*)", 3, ())}),
+    # a copy reads and writes in one call
+    ("import shutil\nshutil.copy('/etc/passwd', '/tmp/p')\n",
+     {("fs.read(/etc/passwd)", 2, "fs.write(/tmp/p)", 2, ())}),
+])
+def test_what_a_write_writes(source: str, expected: set[Flow]) -> None:
+    assert flows(source) == expected

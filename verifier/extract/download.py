@@ -59,13 +59,8 @@ def downloads(taint: Taint, flows: Iterable[DataFlow]) -> Iterator[tuple[Evidenc
 
 
 def _fetched(taint: Taint, flows: Iterable[DataFlow]) -> Iterator[Fetched]:
+    """Files written with fetched data (``urlretrieve(url, p)`` is a flow of its own)."""
     nodes = {e: node for node, p in taint.walker.produced.items() for e in p.evidence}
-    for node, produced in taint.walker.produced.items():
-        kinds = {e.capability.kind for e in produced.evidence}
-        if Kind.NET_CONNECT in kinds and Kind.FS_WRITE in kinds:  # urlretrieve(url, p)
-            for fetch in (e for e in produced.evidence if e.capability.kind == Kind.NET_CONNECT):
-                for write in (e for e in produced.evidence if e.capability.kind == Kind.FS_WRITE):
-                    yield _file(fetch, (), write, node)
     for flow in flows:
         if flow.source.capability.kind == Kind.NET_CONNECT and \
                 flow.sink.capability.kind == Kind.FS_WRITE and flow.sink in nodes:

@@ -102,8 +102,10 @@ class Taint:
     def sources(self, node: cst.CSTNode) -> list[Evidence]:
         """The reads and fetches recorded at ``node``."""
         produced = self.walker.produced.get(node)
-        if produced is None:
-            return []
+        return self.sources_of(produced) if produced is not None else []
+
+    def sources_of(self, produced: Produced) -> list[Evidence]:
+        """The reads and fetches among evidence recorded at one expression."""
         return [e for e in produced.evidence if e.capability.kind in SOURCES
                 and e.via not in self.catalog.requests and not self._client(e)]
 
@@ -227,10 +229,39 @@ class Taint:
         """Every flow from a source into a sink's arguments, and into files written through
         file objects."""
         for node, produced in self.walker.produced.items():
-            sinks = [e for e in produced.evidence if e.capability.kind in SINKS]
-            if sinks and isinstance(node, cst.Call):
-                yield from self._into(self.arguments(node, produced.scope), sinks, ())
+            if not isinstance(node, cst.Call):
+                continue
+            writes = [e for e in produced.evidence if e.capability.kind == Kind.FS_WRITE]
+            others = [e for e in produced.evidence
+                      if e.capability.kind in SINKS and e.capability.kind != Kind.FS_WRITE]
+            if others:
+                yield from self._into(self.arguments(node, produced.scope), others, ())
+            if writes:
+                yield from self._into(self._data(node, produced.scope, writes), writes, ())
+                yield from self._copied(produced, writes)
         yield from self._written()
+
+    def _data(self, node: cst.Call, scope: Scope, writes: list[Evidence]) -> Tainted:
+        """Taint of what a write writes: its arguments but the path and the mode (the path
+        of ``open(p, "w")`` names the file; the data arrives through the file object)."""
+        entry = self.evaluator.catalog.entries.get(writes[0].via)
+        if entry is None:
+            return self.arguments(node, scope)
+        named = [e.arg for e in entry.effects if e.scope == "path"]
+        named += [entry.mode] if entry.mode is not None else []
+        skipped = {id(e) for arg in named for e in chosen(node, arg.position, arg.keyword or "")}
+        parts = [self.of(a.value, scope) for a in node.args if id(a.value) not in skipped]
+        if isinstance(node.func, cst.Attribute) and id(node.func.value) not in skipped:
+            parts.append(self.of(node.func.value, scope))
+        return join(*parts)
+
+    def _copied(self, produced: Produced, writes: list[Evidence]) -> Iterator[DataFlow]:
+        """A call of the catalog that reads or fetches and writes what it got in one go
+        (``shutil.copy(a, b)``, ``urlretrieve(url, p)``)."""
+        for source in self.sources_of(produced):
+            if " -> " not in source.via:  # commands: the shell analysis pairs them
+                yield from self._into({source: ()}, [w for w in writes if " -> " not in w.via],
+                                      ())
 
     def _into(self, tainted: Tainted, sinks: list[Evidence], after: Trail) -> Iterator[DataFlow]:
         for source, trail in tainted.items():
