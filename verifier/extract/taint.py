@@ -12,7 +12,7 @@ flow-insensitive, and it is computed lazily, only for the arguments of sinks.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterator, Mapping
-from typing import Protocol
+from typing import Final, Protocol
 
 import libcst as cst
 
@@ -25,6 +25,11 @@ from verifier.extract.positions import Start
 from verifier.extract.trace import FlowCatalog, Produced, Use, chosen, flow_catalog
 from verifier.extract.values import UNKNOWN, Func, Value, qualified
 from verifier.model import Evidence, Location
+
+MAX_SOURCES: Final = 1_000
+"""Sources one value may come from, and ``MAX_FLOWS`` flows of one file: past either, the
+file is not followed (hostile input would make the flows quadratic in its size)."""
+MAX_FLOWS: Final = 5_000
 
 SOURCES = frozenset({Kind.ENV_READ, Kind.FS_READ, Kind.MAIL_READ, Kind.NET_CONNECT})
 SINKS = frozenset({Kind.NET_CONNECT, Kind.MAIL_SEND, Kind.FS_WRITE, Kind.CODE_DYNAMIC})
@@ -39,6 +44,10 @@ Stores = dict[tuple[int, str], list[tuple[cst.BaseExpression, Scope]]]
 into an attribute of an instance (``self.token = v``), by (its class, ``.token``)."""
 
 
+class TooManyFlows(Exception):
+    """A file has more sources in one value, or more flows, than the analysis follows."""
+
+
 def join(*parts: Tainted) -> Tainted:
     """Union of taints, keeping the shorter trail of a source found twice."""
     joined: dict[Evidence, Trail] = {}
@@ -46,6 +55,8 @@ def join(*parts: Tainted) -> Tainted:
         for source, trail in part.items():
             if source not in joined or len(trail) < len(joined[source]):
                 joined[source] = trail
+    if len(joined) > MAX_SOURCES:
+        raise TooManyFlows()
     return joined
 
 
@@ -225,6 +236,18 @@ class Taint:
         return join(*parts)
 
     # --- flows -----------------------------------------------------------------------------
+    def all_flows(self) -> dict[tuple[Evidence, Evidence], DataFlow]:
+        """Every flow, the shortest one of each source and sink (TooManyFlows past
+        MAX_FLOWS)."""
+        found: dict[tuple[Evidence, Evidence], DataFlow] = {}
+        for flow in self.flows():
+            known = found.get((flow.source, flow.sink))
+            if known is None or len(flow.steps) < len(known.steps):
+                found[(flow.source, flow.sink)] = flow
+            if len(found) > MAX_FLOWS:
+                raise TooManyFlows()
+        return found
+
     def flows(self) -> Iterator[DataFlow]:
         """Every flow from a source into a sink's arguments, and into files written through
         file objects."""
