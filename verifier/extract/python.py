@@ -52,7 +52,7 @@ def _data_flows(extractor: Extractor, sink: Sink) -> None:
     is run."""
     taint = Taint(extractor)
     flows = set(taint.all_flows().values())
-    for evidence, flow in downloads(taint, flows):
+    for evidence, flow in downloads(taint, flows | sink.flows):  # sink: flows in commands
         sink.evidence.add(evidence)
         flows.add(flow)
     sink.flows |= flows
