@@ -153,8 +153,9 @@ class Extractor(TableVisitor):
         for flow in applied.flows:
             source, sink = (Evidence(found.capability, location, through(via, found.via),
                                      self.function) for found in (flow.source, flow.sink))
-            steps = tuple(Step(location, what) for _, what in flow.steps)
-            self.sink.flows.add(DataFlow(source, sink, steps, flow.origin))
+            if source in self.sink.evidence and sink in self.sink.evidence:
+                steps = tuple(Step(location, what) for _, what in flow.steps)
+                self.sink.flows.add(DataFlow(source, sink, steps, flow.origin))
         for kind, _, text in applied.risks:
             self.sink.risks.add(Risk(kind, location, text))
 
