@@ -367,3 +367,12 @@ def test_a_file_a_command_downloads_then_run(monkeypatch: pytest.MonkeyPatch) ->
         ("net.connect(dl.example.net)", 2, "fs.write(/tmp/i.sh)", 2, ()),
         ("net.connect(dl.example.net)", 2, "code.dynamic(download)", 3, (2,))}
     assert {f.origin for f in extract(source).flows} == {"https://dl.example.net/i.sh"}
+
+
+@pytest.mark.parametrize(("mode", "runs"), [("0o755", True), ("0o644", False), ("mode", True)])
+def test_a_chmod_without_an_execute_bit_runs_nothing(mode: str, runs: bool) -> None:
+    source = ("import os, urllib.request\n"
+              "urllib.request.urlretrieve('https://dl.example.net/d.json', 'd.json')\n"
+              f"os.chmod('d.json', {mode})\n")
+    kinds = {str(e.capability) for e in extract(source).evidence}
+    assert ("code.dynamic(download)" in kinds) is runs

@@ -21,8 +21,8 @@ from verifier.extract.facts import DataFlow, Step
 from verifier.extract.scope import Scope
 from verifier.extract.scopes import path_scope
 from verifier.extract.scripts import INTERPRETERS
-from verifier.extract.taint import Taint, Trail
-from verifier.extract.trace import chosen
+from verifier.extract.taint import Taint, Trail, last_name
+from verifier.extract.trace import Use, chosen
 from verifier.extract.values import HOLE, Const, Value, qualified, text_of
 from verifier.model import Evidence
 
@@ -82,11 +82,13 @@ def _file(flow: DataFlow, node: cst.CSTNode) -> Fetched:
 def _run(taint: Taint, call: cst.Call, scope: Scope) -> tuple[str, frozenset[str]] | None:
     """For a call that runs a program or makes a file executable: its ``via`` and the keys
     of the files it runs."""
-    uses = taint.matching(call, scope, taint.catalog.executable)
-    if uses:
-        api = uses[0].api
-        targets = [e for use in uses for e in chosen(call, use.file, use.file_kw)]
-        return f"{api} (makes a downloaded file executable)", _keys(taint, targets, scope)
+    if last_name(call.func) in taint.catalog.names():
+        uses = [u for u in taint.matching(call, scope, taint.catalog.executable)
+                if _executable(taint, call, u, scope)]
+        if uses:
+            targets = [e for use in uses for e in chosen(call, use.file, use.file_kw)]
+            return (f"{uses[0].api} (makes a downloaded file executable)",
+                    _keys(taint, targets, scope))
     if call not in taint.walker.produced:
         return None
     for callee in taint.evaluator.evaluate(call.func, scope):
@@ -97,7 +99,16 @@ def _run(taint: Taint, call: cst.Call, scope: Scope) -> tuple[str, frozenset[str
     return None
 
 
-def _programs(taint: Taint, call: cst.Call, entry: Entry, scope: Scope) -> list[cst.BaseExpression]:
+def _executable(taint: Taint, call: cst.Call, use: Use, scope: Scope) -> bool:
+    """Whether a chmod may set an execute bit (a constant mode without one does not)."""
+    modes = [v for e in chosen(call, use.data, use.data_kw)
+             for v in taint.evaluator.evaluate(e, scope)]
+    return not modes or any(not isinstance(v, Const) or not isinstance(v.value, int)
+                            or v.value & 0o111 for v in modes)
+
+
+def _programs(taint: Taint, call: cst.Call, entry: Entry,
+              scope: Scope) -> list[cst.BaseExpression]:
     """The expressions that name the program a call runs, or the script its interpreter runs."""
     arg = entry.effects[0].arg
     given = chosen(call, arg.position, arg.keyword or "")

@@ -308,7 +308,7 @@ class Taint:
             return  # no file is opened for writing
         names = self.catalog.names()
         for call, scope in self.walker.binder.calls:
-            if _last(call.func) not in names:
+            if last_name(call.func) not in names:
                 continue
             for use in self.matching(call, scope, self.catalog.writes):
                 for target in chosen(call, use.file, use.file_kw):
@@ -414,7 +414,8 @@ def _short(function: Scope) -> str:
     return function.name.rsplit(".", 1)[-1]
 
 
-def _last(node: cst.BaseExpression) -> str:
+def last_name(node: cst.BaseExpression) -> str:
+    """The last name of a callee (``write`` of ``f.write``), empty for other expressions."""
     if isinstance(node, cst.Attribute):
         return node.attr.value
     return node.value if isinstance(node, cst.Name) else ""

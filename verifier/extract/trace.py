@@ -39,6 +39,7 @@ class Use:
     data: Position
     file: Position
     file_kw: str
+    data_kw: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,9 @@ class FlowCatalog:
         return frozenset(u.method or u.api.rsplit(".", 1)[-1] for u in uses)
 
 
-def _use(row: dict[str, Any], file_key: str = "file") -> Use:
-    return Use(row.get("api", ""), row.get("method", ""), row.get("data"),
-               row.get(file_key), row.get(f"{file_key}_kw", ""))
+def _use(row: dict[str, Any], file_key: str = "file", data_key: str = "data") -> Use:
+    return Use(row.get("api", ""), row.get("method", ""), row.get(data_key),
+               row.get(file_key), row.get(f"{file_key}_kw", ""), row.get(f"{data_key}_kw", ""))
 
 
 @cache
@@ -71,7 +72,7 @@ def flow_catalog() -> FlowCatalog:
     rows: dict[str, list[dict[str, Any]]] = yaml.safe_load(text)
     return FlowCatalog(tuple(_use(r) for r in rows["writes"]),
                        tuple(_use(r) for r in rows["wrappers"]),
-                       tuple(_use(r, "path") for r in rows["executable"]),
+                       tuple(_use(r, "path", "mode") for r in rows["executable"]),
                        frozenset(r["api"] for r in rows["requests"]),
                        frozenset(r["method"] for r in rows["mutators"]))
 
