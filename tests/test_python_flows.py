@@ -398,3 +398,20 @@ def test_what_a_command_is_given(source: str, expected: set[Flow]) -> None:
 def test_catalog_stdin_is_data(source: str) -> None:
     kinds = {(f.source.capability.kind, f.sink.capability.kind) for f in extract(source).flows}
     assert ("env.read", "net.connect") in kinds
+
+
+@pytest.mark.parametrize(("between", "runs"), [
+    ("def build():\n    path = tempfile.mktemp()\n", set()),  # another function's path
+    ("", {6}),  # the same variable: bash runs it, make -C only enters it
+])
+def test_a_variable_names_a_downloaded_file_in_its_own_scope(between: str, runs: set[int]) -> None:
+    source = ("import subprocess, tempfile, urllib.request\n"
+              "def fetch(url):\n"
+              "    path = tempfile.mktemp()\n"
+              "    urllib.request.urlretrieve(url, path)\n"
+              + between +
+              "    subprocess.run(['make', '-C', path])\n"
+              "    subprocess.run(['bash', path])\n")
+    lines = {e.location.line for e in extract(source).evidence
+             if str(e.capability) == "code.dynamic(download)"}
+    assert lines == runs

@@ -21,7 +21,7 @@ from verifier.extract.facts import DataFlow, Step
 from verifier.extract.scope import Scope
 from verifier.extract.scopes import path_scope
 from verifier.extract.scripts import INTERPRETERS
-from verifier.extract.taint import Taint, Trail, last_name
+from verifier.extract.taint import Taint, Trail, last_name, owner_of
 from verifier.extract.trace import Use, chosen
 from verifier.extract.values import HOLE, Const, Value, qualified, text_of
 from verifier.model import Evidence
@@ -61,17 +61,17 @@ def downloads(taint: Taint, flows: Iterable[DataFlow]) -> Iterator[tuple[Evidenc
 
 def _fetched(taint: Taint, flows: Iterable[DataFlow]) -> Iterator[Fetched]:
     """Files written with fetched data (``urlretrieve(url, p)`` is a flow of its own)."""
-    nodes = {e: node for node, p in taint.walker.produced.items() for e in p.evidence}
+    nodes = {e: (node, p.scope) for node, p in taint.walker.produced.items() for e in p.evidence}
     for flow in flows:
         if flow.source.capability.kind == Kind.NET_CONNECT and \
                 flow.sink.capability.kind == Kind.FS_WRITE and flow.sink in nodes:
-            yield _file(flow, nodes[flow.sink])
+            yield _file(flow, *nodes[flow.sink])
 
 
-def _file(flow: DataFlow, node: cst.CSTNode) -> Fetched:
+def _file(flow: DataFlow, node: cst.CSTNode, scope: Scope) -> Fetched:
     write = flow.sink
     path = write.capability.scope
-    keys = set(_names(node, 0)) if isinstance(node, cst.Call) else set()
+    keys = set(_names(node, scope, 0)) if isinstance(node, cst.Call) else set()
     if ANY not in path:
         keys.add(path)
     shown = path if ANY not in path else next(iter(sorted(keys)), "a file")
@@ -130,7 +130,7 @@ def _interpreter(values: Iterable[Value]) -> bool:
 def _keys(taint: Taint, targets: list[cst.BaseExpression], scope: Scope) -> frozenset[str]:
     keys: set[str] = set()
     for target in targets:
-        keys.update(_names(target, 0))
+        keys.update(_names(target, scope, 0))
         for value in taint.evaluator.evaluate(target, scope):
             keys.update(_paths(text_of(value)))
     return frozenset(keys)
@@ -148,24 +148,26 @@ def _paths(text: str | None) -> Iterator[str]:
                 yield Capability.of(Kind.FS_WRITE, path_scope(Const(word))).scope
 
 
-def _names(node: cst.CSTNode, depth: int) -> Iterator[str]:
+def _names(node: cst.CSTNode, scope: Scope, depth: int) -> Iterator[str]:
     """Variables an expression names a file by: ``p``, ``Path(p)``, ``str(p)``, ``f"{p}"``."""
     if depth > 3:
         return
     if isinstance(node, cst.Name):
-        yield f"name:{node.value}"
+        owner = owner_of(scope, node.value)  # the same variable, not one of the same name
+        if owner is not None:
+            yield f"name:{id(owner)}:{node.value}"
     elif isinstance(node, cst.Call):
         for argument in node.args:
             if argument.keyword is None:
-                yield from _names(argument.value, depth + 1)
+                yield from _names(argument.value, scope, depth + 1)
         if isinstance(node.func, cst.Attribute):
-            yield from _names(node.func.value, depth + 1)
+            yield from _names(node.func.value, scope, depth + 1)
     elif isinstance(node, cst.Attribute):
-        yield from _names(node.value, depth + 1)
+        yield from _names(node.value, scope, depth + 1)
     elif isinstance(node, cst.FormattedString):
         for part in node.parts:
             if isinstance(part, cst.FormattedStringExpression):
-                yield from _names(part.expression, depth + 1)
+                yield from _names(part.expression, scope, depth + 1)
 
 
 def _function(scope: Scope) -> str:

@@ -129,7 +129,7 @@ class Taint:
         return entry is not None and entry.returns is not None
 
     def _name(self, name: str, scope: Scope) -> Tainted:
-        owner = _owner(scope, name)
+        owner = owner_of(scope, name)
         if owner is None:
             return _NOTHING
         bindings = owner.bindings[name]
@@ -145,7 +145,7 @@ class Taint:
         if self._loops is None:
             self._loops = {}
             for variable, items, scope in self.walker.binder.loops:
-                owner = _owner(scope, variable)
+                owner = owner_of(scope, variable)
                 if owner is not None:
                     self._loops.setdefault((id(owner), variable), []).append((items, scope))
         return join(*(then(self.of(items, where), Step(self.walker.locate(items),
@@ -157,7 +157,7 @@ class Taint:
         """What the file stores in ``self.<attribute>``, in any method of the class."""
         if not isinstance(node.value, cst.Name):
             return _NOTHING
-        owner = _owner(scope, node.value.value)
+        owner = owner_of(scope, node.value.value)
         cls = _instance(owner, node.value.value) if owner is not None else None
         if cls is None:
             return _NOTHING
@@ -353,7 +353,7 @@ class Taint:
         if produced is not None:
             return {e: () for e in produced.evidence if e.capability.kind == Kind.FS_WRITE}
         if isinstance(node, cst.Name):
-            owner = _owner(scope, node.value)
+            owner = owner_of(scope, node.value)
             bindings = owner.bindings[node.value] if owner is not None else []
             return join(*(self.opened(b.node, b.scope, depth + 1) for b in bindings
                           if isinstance(b, Expr) and b.item is None))
@@ -387,7 +387,7 @@ class Walker(Protocol):
         """Where ``node`` starts."""
 
 
-def _owner(scope: Scope, name: str) -> Scope | None:
+def owner_of(scope: Scope, name: str) -> Scope | None:
     """The scope whose binding of ``name`` a lookup from ``scope`` finds (as ``Scope.find``)."""
     current: Scope | None = scope
     while current is not None:
@@ -408,7 +408,7 @@ def _instance(owner: Scope, name: str) -> Scope | None:
 
 def _store_key(scope: Scope, name: str, member: str) -> tuple[int, str] | None:
     """Where a store into ``name`` (its attribute ``member``) is kept (see ``Stores``)."""
-    owner = _owner(scope, name) if name else None
+    owner = owner_of(scope, name) if name else None
     if owner is None:
         return None
     cls = _instance(owner, name) if member else None
