@@ -415,3 +415,9 @@ def test_a_variable_names_a_downloaded_file_in_its_own_scope(between: str, runs:
     lines = {e.location.line for e in extract(source).evidence
              if str(e.capability) == "code.dynamic(download)"}
     assert lines == runs
+
+
+def test_a_command_that_writes_is_given_its_input() -> None:
+    source = ("import os, subprocess\n"
+              "subprocess.run(['tee', '/tmp/k'], input=os.environ['K'], env=dict(os.environ))\n")
+    assert flows(source) == {("env.read(K)", 2, "fs.write(/tmp/k)", 2, ())}

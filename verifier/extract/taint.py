@@ -283,6 +283,8 @@ class Taint:
     def _data(self, node: cst.Call, scope: Scope, writes: list[Evidence]) -> Tainted:
         """Taint of what a write writes: its arguments but the path and the mode (the path
         of ``open(p, "w")`` names the file; the data arrives through the file object)."""
+        if " -> " in writes[0].via:  # a command run by the call writes
+            return self._sent(node, scope, writes)
         entry = self.evaluator.catalog.entries.get(writes[0].via)
         if entry is None:
             return self.arguments(node, scope)
