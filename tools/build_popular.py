@@ -11,7 +11,8 @@ Inputs are download-ranked package lists, tab-separated with a header line:
 - npm: columns ``name`` and ``downloads_a_month``.
 
 Writes ``popular-pypi.txt`` and ``popular-npm.txt``: the ``--top`` most downloaded names of
-each registry, most downloaded first, one per line, normalised (PyPI by PEP 503: lower case,
+each registry (the first 5,000 are the names typosquats imitate, the rest are known names
+that are never typosquats themselves), most downloaded first, one per line, normalised (PyPI by PEP 503: lower case,
 runs of ``-``, ``_`` and ``.`` become ``-``; npm names as published, scopes kept), under a
 header comment naming the source and its date (the latest release month seen in the PyPI
 list, or ``--as-of``).
@@ -78,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("pypi", type=Path)
     parser.add_argument("npm", type=Path)
-    parser.add_argument("--top", type=int, default=5000)
+    parser.add_argument("--top", type=int, default=15000)
     parser.add_argument("--out", type=Path, default=Path("verifier/catalog"))
     parser.add_argument("--as-of", default="")
     args = parser.parse_args(argv)

@@ -72,8 +72,11 @@ def report_risk(catalog: ThreatCatalog, rule: ThreatRule, facts: ThreatFacts, ri
 def in_rule(rule: ThreatRule, capability: Capability) -> bool:
     """Whether one of the rule's capabilities covers ``capability`` (writes and deletes are
     compared as the rule's kind, so a rule on ``fs.write(/etc/**)`` covers a delete too only
-    when it says so)."""
-    return any(c.covers(capability) for c in rule.capabilities)
+    when it says so); an ``exact`` rule compares by equality, and ``unless`` exempts."""
+    if rule.exact:
+        return capability in rule.capabilities
+    return any(c.covers(capability) for c in rule.capabilities) and not any(
+        c.covers(capability) for c in rule.unless)
 
 
 def host_in(host: str, globs: tuple[str, ...]) -> bool:

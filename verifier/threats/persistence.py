@@ -1,7 +1,9 @@
 """Persistence (SB604): the skill makes something survive the session.
 
-The knowledge is ``verifier/catalog/threat-persistence.yaml``; every rule there is judged by
-its matchers (``base.matched``).
+The knowledge is ``verifier/catalog/threat-persistence.yaml``: cron, systemd, launchd, shell
+startup files, git hooks, login items, scheduled tasks, and writes to the agent's own
+configuration (the built-in ``agent-config`` resource) outside the skill's folder and the
+workspace. Every rule there is judged by its matchers (``base.matched``).
 """
 
 from __future__ import annotations
