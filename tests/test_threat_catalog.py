@@ -165,7 +165,7 @@ def test_command_patterns_match_their_samples(threat: str, rule_id: str) -> None
     ("pypi", "Python_Dateutl[extra]>=2", "python-dateutil"),
     ("npm", "lodahs", "lodash"),
     ("npm", "lodahs@4.17.21", "lodash"),
-    ("npm", "@types/nodee@20", "@types/node"),
+    ("npm", "@types/lodahs@4", "@types/lodash"),
 ])
 def test_typosquat_names_the_popular_package(registry: str, requested: str,
                                              imitated: str) -> None:
@@ -177,6 +177,7 @@ def test_typosquat_names_the_popular_package(registry: str, requested: str,
     ("npm", "lodash"), ("npm", "@types/node@20"), ("npm", "lodash@latest"),
     ("pypi", "git+https://example.net/reqeusts.git"), ("npm", "github:user/lodahs"),
     ("pypi", "boto"), ("pypi", "jwt"), ("npm", "vue"),  # short names are not judged
+    ("npm", "@types/nodee"),  # nor are short names in a scope
     ("pypi", "agent-notes-helper"),  # far from every popular name
 ])
 def test_listed_short_and_distant_names_are_not_typosquats(registry: str,
@@ -228,12 +229,14 @@ def _elevated(command: str, installs: tuple[str, ...]) -> str:
 
 def test_sudo_installing_named_packages_is_medium() -> None:
     assert _elevated("sudo apt-get install", ("apt:jq", "apt:curl")) == "elevated-install"
+    assert _elevated("sudo dnf install", ()) == "elevated-install"  # no package evidence
+    assert _elevated("sudo apt update", ()) == "elevated-install"
     assert _rule("privilege", "elevated-install").severity.name == "MEDIUM"
 
 
 @pytest.mark.parametrize(("command", "installs"), [
     ("sudo apt-get install", ("apt:./agent.deb",)),  # a local file, not a named package
-    ("sudo apt-get install", ()),                     # nothing named
+    ("sudo apt-get install", ("apt:*",)),             # a package from a variable
     ("sudo rm", ()),
     ("sudo pip install x", ("pip:x",)),               # not the system's package manager
 ])
@@ -275,3 +278,34 @@ def test_wildcard_deletes_are_matched_exactly() -> None:
     assert not in_rule(rule, Capability.parse("fs.delete(/tmp)"))
     workspace = _rule("destruction", "delete-workspace")
     assert not in_rule(workspace, Capability.parse("fs.delete(${WORKSPACE}/build)"))
+
+
+def _threats(tmp_path: Path, shell: str, code: str, folder: str = "threat-example") -> list[str]:
+    skill = tmp_path / folder
+    (skill / "scripts").mkdir(parents=True)
+    head = "\n".join(f"{k}: {v}" for k, v in FRONTMATTER.items())
+    (skill / "SKILL.md").write_text(f"---\n{head}\n---\nRun the script.\n", "utf-8")
+    (skill / "scripts" / "run.sh").write_text(shell, "utf-8")
+    report = verify([skill]).skills[0]
+    return [f.message for f in report.findings if f.code == code]
+
+
+def test_a_skill_writes_and_deletes_its_own_installed_folder(tmp_path: Path) -> None:
+    own = ("cp notes.json ~/.claude/skills/notes-sync/data/notes.json\n"
+           "rm -rf ~/.claude/skills/notes-sync/cache\n")
+    assert _threats(tmp_path / "a", own, "SB604", "notes-sync") == []
+    assert _threats(tmp_path / "b", own, "SB607", "notes-sync") == []
+    assert _threats(tmp_path / "c", own, "SB604", "other-skill") == [
+        "the skill writes the agent's configuration, memory or other skills"]
+    assert _threats(tmp_path / "d", own, "SB607", "other-skill") == [
+        "the skill deletes the agent's memory, session logs or configuration"]
+
+
+def test_creating_a_folder_persists_nothing(tmp_path: Path) -> None:
+    assert _threats(tmp_path, "mkdir -p ~/.claude/skills ~/.config/autostart\n",
+                    "SB604") == []
+
+
+def test_a_selective_find_delete_is_not_wiping_the_workspace(tmp_path: Path) -> None:
+    assert _threats(tmp_path, "find . -name '*.pyc' -delete\nrm -rf ./build/*\n",
+                    "SB607") == []

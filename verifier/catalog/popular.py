@@ -6,7 +6,9 @@ one but not popular itself is a likely typosquat (``reqeusts`` for ``requests``)
 lookup indexes every popular name and its one-letter deletions; a requested name's
 deletions of up to two letters are looked up there and each candidate is confirmed by its
 true distance. That finds every name one edit away (a swapped adjacent pair is one edit)
-and two edits away when at most one of them drops or changes a letter of the popular name.
+and, for names of ten letters or more, two edits away when at most one of them drops or
+changes a letter of the popular name. Short names are judged at one edit only, and names of
+four letters or fewer not at all: real packages that close to a popular one abound.
 """
 
 from __future__ import annotations
@@ -24,9 +26,9 @@ TARGETS = 5000
 typosquats themselves (real packages a few letters from a popular one are common)."""
 SHORT = 4
 """Names this long or shorter are never judged: real short names one edit apart abound."""
-ONE_EDIT_BELOW = 8
-"""Names shorter than this are near a popular name only at one edit: short real names two
-edits apart are common (``attrs``/``arrow``)."""
+ONE_EDIT_BELOW = 10
+"""Names shorter than this are near a popular name only at one edit: real names two edits
+apart are common among short names (``attrs``/``arrow``, ``react-is``/``react-fit``)."""
 
 
 @dataclass(frozen=True)
@@ -41,14 +43,21 @@ class Popular:
         """The popular name ``name`` likely imitates, or None (listed names never do)."""
         if not name or name in self.names:
             return None
-        limit = 1 if len(name) < ONE_EDIT_BELOW else 2
         found = sorted((distance(name, p), p) for d in _deletions(name, 2)
-                       for p in self.index.get(d, ()) if _close(name, p, limit))
+                       for p in self.index.get(d, ()) if _close(name, p))
         return found[0][1] if found else None
 
 
-def _close(name: str, popular: str, limit: int) -> bool:
-    return min(len(name), len(popular)) > SHORT and distance(name, popular) <= limit
+def _close(name: str, popular: str) -> bool:
+    """Within one edit, or two for long names; lengths are counted without an npm scope
+    (``@types/ws`` is as short as ``ws``)."""
+    shorter = min(len(_bare(name)), len(_bare(popular)))
+    limit = 1 if shorter < ONE_EDIT_BELOW else 2
+    return shorter > SHORT and distance(name, popular) <= limit
+
+
+def _bare(name: str) -> str:
+    return name.split("/", 1)[1] if name.startswith("@") and "/" in name else name
 
 
 @cache

@@ -16,6 +16,8 @@ Matchers (a rule module reads the ones it understands):
   concerns, ``agent-config``, or with their paths taken as another kind,
   ``agent-config as fs.delete``;
 - ``unless``: capabilities that are never the rule's (the skill's own folder);
+- ``via`` / ``not-via``: the APIs or commands whose evidence the rule reads (only these, or
+  never these: ``rm`` deletes a tree, ``mkdir`` only creates a folder);
 - ``commands``: a regular expression matched against a command's words joined by single
   spaces (the shell analysis turns a match into a ``Risk`` whose kind is the rule's id);
 - ``instructions``: kinds of markdown instruction risks (``markdown.yaml``) this rule judges.
@@ -67,8 +69,14 @@ class ThreatRule:
     instructions: tuple[str, ...] = ()
     unless: tuple[Capability, ...] = ()
     exact: bool = False
+    via: tuple[str, ...] = ()
+    not_via: tuple[str, ...] = ()
     example: Example | None = None
     counter: Example | None = None
+
+    def reads(self, via: str) -> bool:
+        """Whether evidence from this API or command is the rule's (``via``/``not-via``)."""
+        return (not self.via or via in self.via) and via not in self.not_via
 
 
 @dataclass(frozen=True)
@@ -129,7 +137,8 @@ def _rule(threat: str, entry: dict[str, Any]) -> ThreatRule:
         commands=re.compile(commands, re.IGNORECASE) if commands else None,
         instructions=tuple(entry.get("instructions", ())),
         unless=tuple(Capability.parse(c) for c in entry.get("unless", ())),
-        exact=bool(entry.get("exact", False)),
+        exact=bool(entry.get("exact", False)), via=tuple(entry.get("via", ())),
+        not_via=tuple(entry.get("not-via", ())),
         example=_example(entry.get("example")), counter=_example(entry.get("counter")))
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from verifier import findings
-from verifier.capability import Capability, Kind
+from verifier.capability import FS_KINDS, Capability, Kind
 from verifier.catalog.threats import ThreatCatalog, ThreatRule
 from verifier.extract.facts import Risk
 from verifier.glob import matches
@@ -79,6 +79,17 @@ def in_rule(rule: ThreatRule, capability: Capability) -> bool:
         c.covers(capability) for c in rule.unless)
 
 
+def installed_here(facts: ThreatFacts, capability: Capability | None,
+                   folders: tuple[str, ...]) -> bool:
+    """Whether a path capability is inside this skill's own folder where an agent installs
+    it (``~/.claude/skills/<this skill>/…``): the skill's own files by another name."""
+    if capability is None or capability.kind not in FS_KINDS:
+        return False
+    own = [f"{folder}/{facts.graph.root.name}" for folder in folders]
+    return any(Capability(capability.kind, scope).covers(capability)
+               or Capability(capability.kind, f"{scope}/**").covers(capability) for scope in own)
+
+
 def host_in(host: str, globs: tuple[str, ...]) -> bool:
     """Whether a host (``a.b.c`` or ``a.b.c:port``) matches one of the host globs."""
     bare = _bare_host(host)
@@ -128,6 +139,7 @@ def matched(catalog: ThreatCatalog, facts: ThreatFacts,
         if rule.capabilities:
             for capability, evidence in facts.capabilities.items():
                 if in_rule(rule, capability):
-                    yield from (report(catalog, rule, facts, e) for e in evidence)
+                    yield from (report(catalog, rule, facts, e) for e in evidence
+                                if rule.reads(e.via))
         kinds = (rule.id, *rule.instructions) if rule.commands else rule.instructions
         yield from (report_risk(catalog, rule, facts, r) for r in facts.risks_of(kinds))

@@ -2,7 +2,8 @@
 
 The knowledge is ``verifier/catalog/threat-destruction.yaml``. A tree deleted at a path
 computed at run time (``fs.delete(*)``, or under an unknown folder) is judged here; every
-other rule is judged by its matchers (``base.matched``).
+other rule is judged by its matchers (``base.matched``). Deletes inside the skill's own
+installed folder (``~/.claude/skills/<this skill>/…``) delete its own files.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 from verifier.capability import ANY, Kind
 from verifier.catalog.threats import ThreatCatalog, threat_catalog
 from verifier.model import Evidence, Finding
-from verifier.threats.base import ThreatFacts, matched, report
+from verifier.threats.base import ThreatFacts, installed_here, matched, report
 
 COMPUTED = "delete-computed"
 
@@ -20,11 +21,14 @@ COMPUTED = "delete-computed"
 def find(facts: ThreatFacts) -> Iterator[Finding]:
     """The destruction findings of a skill."""
     catalog = threat_catalog("destruction")
+    folders = tuple(catalog.settings["skills-folders"])
     for evidence in facts.evidence(Kind.FS_DELETE):
         if computed_tree(catalog, evidence) and not _own_folder(catalog, facts, evidence):
             yield report(catalog, catalog.rule(COMPUTED), facts, evidence,
                          where=f": {evidence.capability}")
-    yield from matched(catalog, facts, tuple(r for r in catalog.rules if r.id != COMPUTED))
+    yield from (f for f in matched(catalog, facts,
+                                   tuple(r for r in catalog.rules if r.id != COMPUTED))
+                if not installed_here(facts, f.capability, folders))
 
 
 def computed_tree(catalog: ThreatCatalog, evidence: Evidence) -> bool:
@@ -32,7 +36,7 @@ def computed_tree(catalog: ThreatCatalog, evidence: Evidence) -> bool:
     a folder no anchor names (``**/build`` from ``$DIR/build``)."""
     scope = evidence.capability.scope
     unknown = scope == ANY or scope.startswith("**")
-    return unknown and evidence.via in catalog.settings["tree-deletes"]
+    return unknown and catalog.rule(COMPUTED).reads(evidence.via)
 
 
 def _own_folder(catalog: ThreatCatalog, facts: ThreatFacts, evidence: Evidence) -> bool:

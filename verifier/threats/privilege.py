@@ -31,14 +31,14 @@ def find(facts: ThreatFacts) -> Iterator[Finding]:
 
 
 def elevated_rule(catalog: ThreatCatalog, facts: ThreatFacts, evidence: Evidence) -> ThreatRule:
-    """``elevated-install`` when the elevated command installs named packages (a package
-    install at the same place, every package a plain name), else ``elevated``."""
+    """``elevated-install`` when the elevated command is the system's package manager and
+    every package installed at the same place is named, else ``elevated``."""
     install = catalog.rule("elevated-install")
-    if not in_rule(install, evidence.capability):
-        return catalog.rule("elevated")
     packages = [e.capability.scope for e in facts.evidence(Kind.CODE_INSTALL)
                 if e.location == evidence.location]
-    return install if packages and all(map(_named, packages)) else catalog.rule("elevated")
+    if in_rule(install, evidence.capability) and all(map(_named, packages)):
+        return install
+    return catalog.rule("elevated")
 
 
 def _named(package: str) -> bool:
