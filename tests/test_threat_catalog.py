@@ -306,6 +306,13 @@ def test_creating_a_folder_persists_nothing(tmp_path: Path) -> None:
                     "SB604") == []
 
 
+def test_rules_read_markdown_evidence_by_its_api() -> None:
+    rule = _rule("persistence", "agent-config")
+    assert not rule.reads("markdown bash: mkdir")
+    assert rule.reads("markdown bash: cp")
+    assert _rule("destruction", "delete-computed").reads("markdown sh: rm")
+
+
 def test_a_selective_find_delete_is_not_wiping_the_workspace(tmp_path: Path) -> None:
     assert _threats(tmp_path, "find . -name '*.pyc' -delete\nrm -rf ./build/*\n",
                     "SB607") == []

@@ -75,8 +75,10 @@ class ThreatRule:
     counter: Example | None = None
 
     def reads(self, via: str) -> bool:
-        """Whether evidence from this API or command is the rule's (``via``/``not-via``)."""
-        return (not self.via or via in self.via) and via not in self.not_via
+        """Whether evidence from this API or command is the rule's (``via``/``not-via``); a
+        markdown fence's evidence (``markdown bash: rm``) is read by the API it names."""
+        api = via.rsplit(": ", 1)[-1]
+        return (not self.via or api in self.via) and api not in self.not_via
 
 
 @dataclass(frozen=True)
