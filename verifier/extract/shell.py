@@ -193,6 +193,9 @@ class _Walker:
             self._variable(node)
         elif kind == "command_substitution" and self.snippet:
             self._placeholder(node)
+        elif kind == "declaration_command":
+            self.at = node.id
+            self._declaration(node)
 
     def add(self, capability: Capability, line: int, via: str, origin: str = "") -> None:
         """Record one capability (``origin``: the URL a fetch reads)."""
@@ -201,6 +204,13 @@ class _Walker:
         self.ledger.file(self.at, found)
         if origin:
             self.ledger.origins[found] = origin
+
+    def _declaration(self, node: tree_sitter.Node) -> None:
+        """``export -p``, ``declare -x``: judged like a command (assignments as words)."""
+        words = [node.children[0].type] + [
+            (c.text or b"").decode("utf-8", "replace") if c.type == "variable_assignment"
+            else self.words.text(c) for c in node.named_children]
+        self.run(words, line(node))
 
     def _placeholder(self, node: tree_sitter.Node) -> None:
         """``$(OPENAI_API_KEY)`` in documentation: the variable, not a command."""

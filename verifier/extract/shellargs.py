@@ -149,7 +149,12 @@ def path_scope(text: str) -> str:
 
 INSTALL_VALUE_OPTIONS = frozenset({"-r", "--requirement", "-c", "--constraint", "-e",
                                    "--editable", "-i", "--index-url", "-t", "--target",
-                                   "--prefix", "--registry"})
+                                   "--prefix", "--registry", "--extra-index-url",
+                                   "--find-links", "--trusted-host", "--root", "--src",
+                                   "--platform", "--python-version", "--implementation",
+                                   "--abi", "--cache-dir", "--proxy", "--index",
+                                   "--default-index", "--python", "--from", "--with",
+                                   "--spec", "--package", "--cache", "--tag", "-w", "--workspace"})
 """Installer options that take a value (the value is not a package name)."""
 
 
@@ -226,7 +231,7 @@ def apply(entry: Entry, words: list[str]) -> Iterator[Capability]:
         raw = ["-" + raw[0], *raw[1:]]  # tar's old-style flags: tar czf out.tgz dir
     options = {o for e in entry.effects if e.scope == "option-args" for o in e.fixed.split(",")}
     options |= set(entry.options)
-    if any(e.scope == "package-args" for e in entry.effects):
+    if any(e.scope in ("package-args", "package-arg") for e in entry.effects):
         options |= INSTALL_VALUE_OPTIONS
     args = parse_args(raw, frozenset(options))
     for effect in entry.effects:
@@ -316,10 +321,24 @@ def _fixed(effect: Effect, args: Args) -> list[str]:
     return [effect.fixed]
 
 
+def _package(effect: Effect, args: Args) -> list[str]:
+    """The package a runner fetches: named by ``--from``/``--package``, else its first
+    operand (the words after it are the package's own arguments)."""
+    named = args.values.get("--from", []) + args.values.get("--package", [])
+    names = named or args.operands[:1] or ["*"]
+    return [f"{effect.fixed}:{name.replace(HOLE, '*')}" for name in names]
+
+
+def _bare(effect: Effect, args: Args) -> list[str]:
+    """``env``, ``set``: only the command alone prints what it reads."""
+    return [] if args.raw else [effect.fixed]
+
+
 _SCOPES: dict[str, Callable[[Effect, Args], list[str]]] = {
     "fixed": _fixed,
     "url-args": _url_args, "upload-args": _upload_args, "option-args": _option_args,
     "host-port-args": _host_port_args, "remote-args": _remote_args, "local-args": _local_args,
     "path-args": _path_args, "path-args-after-first": _after_first, "first-path-arg": _first,
     "source-args": _sources, "dest-arg": _dest, "package-args": _packages,
+    "package-arg": _package, "bare": _bare,
 }

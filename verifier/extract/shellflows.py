@@ -100,7 +100,7 @@ class Tracer:
         if node.id in self._outputs:
             return self._outputs[node.id]
         self._outputs[node.id] = []
-        if node.type == "command":
+        if node.type in ("command", "declaration_command"):
             own = self.ledger.by_node.get(node.id, [])
             result = [(f, ()) for f in own if f.capability.kind in SOURCES] + self.inputs(node)
         elif node.type == "pipeline":
