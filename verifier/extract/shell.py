@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
-from typing import Protocol
 
 import tree_sitter
 
 from verifier.capability import Capability, Kind
+from verifier.catalog.threats import command_patterns
 from verifier.extract import shellargs
 from verifier.extract.launchers import launched
 from verifier.extract.facts import (DataFlow, FileFacts, Invocation, Parsed, Risk, Step,
@@ -163,7 +162,8 @@ class _Walker:
     def risky(self, words: list[str], line: int) -> None:
         """Record the threat patterns that the command's text matches."""
         text = " ".join(word.replace(HOLE, "*") for word in words)
-        self.risks += [(p.id, line, text) for p in _command_patterns() if p.pattern.search(text)]
+        self.risks += [(rule.id, line, text) for rule in command_patterns()
+                       if rule.commands is not None and rule.commands.search(text)]
 
     def walk(self, root: tree_sitter.Node, collect: bool = True) -> None:
         """Visit every node: assignments, functions and aliases first (constants are
@@ -207,10 +207,9 @@ class _Walker:
 
     def _declaration(self, node: tree_sitter.Node) -> None:
         """``export -p``, ``declare -x``: judged like a command (assignments as words)."""
-        words = [node.children[0].type] + [
-            (c.text or b"").decode("utf-8", "replace") if c.type == "variable_assignment"
-            else self.words.text(c) for c in node.named_children]
-        self.run(words, line(node))
+        words = self.words.declaration(node)
+        if words:
+            self.run(words, line(node))
 
     def _placeholder(self, node: tree_sitter.Node) -> None:
         """``$(OPENAI_API_KEY)`` in documentation: the variable, not a command."""
@@ -423,26 +422,6 @@ class _Walker:
         name = shellargs.variable_name(node)
         if name and name not in SHELL_VARIABLES and not self.words.assigned(name):
             self.add(Capability.of(Kind.ENV_READ, name), line(node), f"${name}")
-
-
-class _Pattern(Protocol):
-    """A threat catalog's command pattern (``verifier.catalog.threats.CommandPattern``)."""
-
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def pattern(self) -> re.Pattern[str]: ...
-
-
-@cache
-def _command_patterns() -> tuple[_Pattern, ...]:
-    """The threat catalog's command patterns (none while that catalog is not installed)."""
-    try:
-        from verifier.catalog.threats import command_patterns
-    except ImportError:  # pragma: no cover - the threat catalog ships with the verifier
-        return ()
-    return command_patterns()
 
 
 class _TooDeep(Exception):

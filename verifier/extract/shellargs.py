@@ -72,6 +72,17 @@ class Words:
             words += spread if spread is not None else [self.text(node)]
         return [w for w in words if w != ""]
 
+    def declaration(self, node: tree_sitter.Node) -> list[str]:
+        """The words of ``export -p`` or ``declare -x NAME=1``: the keyword, then each
+        argument (an assignment as written)."""
+        words = [node.children[0].type] if node.children else []
+        for child in node.named_children:
+            spread = self._all_arguments(child)
+            words += spread if spread is not None else [
+                (child.text or b"").decode("utf-8", "replace")
+                if child.type == "variable_assignment" else self.text(child)]
+        return [w for w in words if w != ""]
+
     def _all_arguments(self, node: tree_sitter.Node) -> list[str] | None:
         """The words ``"$@"`` (or ``$@``, ``$*``) stands for, in a function judged with its
         call's arguments."""
@@ -95,8 +106,11 @@ class Words:
             return raw[1:-1]
         if kind == "ansi_c_string":
             return ansi_c(raw[2:-1])
-        if kind in ("string", "concatenation"):
-            return "".join(self.text(c) for c in node.children if c.type != '"')
+        if kind == "string":  # inside double quotes only \$ \` \" \\ and \newline escape
+            return "".join(_DOUBLE_QUOTED.sub(_quoted, self.text(c)) if c.type == "string_content"
+                           else self.text(c) for c in node.children if c.type != '"')
+        if kind == "concatenation":
+            return "".join(self.text(c) for c in node.children)
         if kind == "string_content":
             return raw
         if kind in ("simple_expansion", "expansion"):
@@ -134,6 +148,13 @@ def variable_name(node: tree_sitter.Node) -> str | None:
         if child.type == "variable_name" and child.text and _NAME.match(child.text.decode()):
             return child.text.decode()
     return None
+
+
+_DOUBLE_QUOTED = re.compile(r'\\([$`"\\\n])')
+
+
+def _quoted(match: re.Match[str]) -> str:
+    return "" if match.group(1) == "\n" else match.group(1)
 
 
 def _unescape(raw: str) -> str:
