@@ -48,7 +48,8 @@ MAX_EXPANSIONS = 200
 """Calls of the script's own functions judged with their arguments, per script."""
 DETACHED = -1
 """Where capabilities of code embedded in a command are filed: apart from the command."""
-_PLACEHOLDER = re.compile(r"^(?:[A-Z][A-Z0-9]*_[A-Z0-9_]+|[A-Z0-9]{2,}(?:KEY|TOKEN|SECRET))$")
+_PLACEHOLDER = re.compile(
+    r"^(?:[A-Z][A-Z0-9]*_[A-Z0-9_]+|(?=[A-Z][A-Z0-9]{3,}$)[A-Z0-9]*(?:KEY|TOKEN|SECRET))$")
 """``$(NAME)`` that documentation writes for the variable NAME."""
 """Calls of the script's own functions judged with their arguments, per script."""
 
