@@ -83,16 +83,30 @@ class Tracer:
 
     def flows(self, root: tree_sitter.Node) -> list[ShellFlow]:
         """Every flow into a sink of a command of the tree."""
+        self._warm(root)
         found: list[ShellFlow] = []
         for command in _nodes(root, "command"):
             found += command_flows(self.ledger, command.id, self.inputs(command))
         return found
 
+    def _warm(self, root: tree_sitter.Node) -> None:
+        """Trace commands and assignments in the order they end, so that what each one
+        depends on (an inner substitution, an earlier stage or assignment) is known
+        already: long chains then cost no deep recursion."""
+        nodes = [*_nodes(root, "command"), *_nodes(root, "variable_assignment")]
+        for node in sorted(nodes, key=lambda n: (n.end_byte, -n.start_byte)):
+            name = node.child_by_field_name("name")
+            if node.type == "command":
+                self.output(node)
+            elif name is not None and name.text:
+                self._variable(name.text.decode("utf-8", "replace"))
+
     def inputs(self, command: tree_sitter.Node) -> list[Reached]:
         """What reaches a command: its words' values, and the previous pipeline stage."""
         if command.id not in self._inputs:
             self._inputs[command.id] = []  # a cycle through a node reaches nothing new
-            self._inputs[command.id] = self._words(own_parts(command)) + self._piped(command)
+            self._inputs[command.id] = _unique(self._words(own_parts(command)) +
+                                               self._piped(command))
         return self._inputs[command.id]
 
     def output(self, node: tree_sitter.Node) -> list[Reached]:
@@ -107,8 +121,8 @@ class Tracer:
             result = self.output(node.named_children[-1]) if node.named_children else []
         else:
             result = [r for child in node.named_children for r in self.output(child)]
-        self._outputs[node.id] = result
-        return result
+        self._outputs[node.id] = _unique(result)
+        return self._outputs[node.id]
 
     def _words(self, parts: Iterator[tree_sitter.Node]) -> list[Reached]:
         """The sources that the word nodes ``parts`` stand for."""
@@ -133,7 +147,7 @@ class Tracer:
             for at, value in self.assignments[name]:
                 hop = (at, f"assigned to {name}")
                 held += [(s, (*hops, hop)) for s, hops in self._words(_and_parts(value))]
-            self._variables[name] = held
+            self._variables[name] = _unique(held)
         return self._variables[name]
 
     def _piped(self, command: tree_sitter.Node) -> list[Reached]:
@@ -242,6 +256,15 @@ def url_word(words: list[str]) -> str:
         if "://" in word:
             return word.replace(HOLE, "*")
     return ""
+
+
+def _unique(reached: list[Reached]) -> list[Reached]:
+    """One way for each source (the first found): values met twice on the way, or along
+    many paths, must not multiply."""
+    first: dict[Found, Reached] = {}
+    for source, hops in reached:
+        first.setdefault(source, (source, hops))
+    return list(first.values())
 
 
 def _nodes(root: tree_sitter.Node, kind: str) -> Iterator[tree_sitter.Node]:
