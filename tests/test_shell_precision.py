@@ -84,6 +84,11 @@ CASES = [
     ('python3 -c "print(\\"hi\\")"', set()),
     ('python3 -c "import os; print(os.environ[\\"DEPLOY_TOKEN\\"])"', {"env.read(DEPLOY_TOKEN)"}),
     ('bash -c "rm -rf \\"/srv/app/cache\\""', {"fs.delete(/srv/app/cache)"}),
+    # what read assigns is the script's own variable, not the environment
+    ('read -r answer\necho "$answer"', set()),
+    ('while read -r a b; do rm "$a"; done < list.txt',
+     {"fs.delete(*)", "fs.read(${WORKSPACE}/list.txt)"}),
+    ('mapfile -t lines < list.txt\necho "${lines[0]}"', {"fs.read(${WORKSPACE}/list.txt)"}),
     # deleting a folder of the system temp folder stays there
     ("rm -rf /tmp/build-$$", {"fs.delete(/tmp/build-**)"}),
     ('rm -rf "/tmp/skill-$RANDOM"', {"fs.delete(/tmp/skill-**)"}),

@@ -194,8 +194,8 @@ class _Walker:
         elif kind in ("simple_expansion", "expansion"):
             self.at = node.id
             self._variable(node)
-        elif kind == "command_substitution" and self.snippet:
-            self._placeholder(node)
+        elif kind == "command_substitution":
+            self._substitution(node)
         elif kind == "declaration_command":
             self.at = node.id
             self._declaration(node)
@@ -214,14 +214,22 @@ class _Walker:
         if words:
             self.run(words, line(node))
 
+    def _substitution(self, node: tree_sitter.Node) -> None:
+        """``$(< file)`` reads the file; ``$(OPENAI_API_KEY)`` in documentation is the
+        variable, not a command."""
+        self.at = node.id
+        for redirect in node.named_children:
+            if redirect.type == "file_redirect":
+                self._file_redirect(redirect)
+        if self.snippet:
+            self._placeholder(node)
+
     def _placeholder(self, node: tree_sitter.Node) -> None:
-        """``$(OPENAI_API_KEY)`` in documentation: the variable, not a command."""
         commands = node.named_children
         words = self.words.argv(commands[0]) if len(commands) == 1 and \
             commands[0].type == "command" else []
         if len(words) == 1 and _PLACEHOLDER.match(words[0]):
             self.handled.add(commands[0].id)
-            self.at = node.id
             self.add(Capability.of(Kind.ENV_READ, words[0]), line(node), f"$({words[0]})")
 
     def _collect_definitions(self, root: tree_sitter.Node) -> None:

@@ -55,7 +55,15 @@ class Words:
                 for variable in node.named_children:
                     if variable.type == "variable_name" and variable.text:
                         self.constants.setdefault(variable.text.decode(), []).append(HOLE)
+            elif node.type == "command" and self._reader(node):
+                for read in read_variables(self.argv(node)[1:]):
+                    self.constants.setdefault(read, []).append(HOLE)
             stack.extend(node.children)
+
+    @staticmethod
+    def _reader(node: tree_sitter.Node) -> bool:
+        name = node.child_by_field_name("name")
+        return name is not None and (name.text or b"").decode("utf-8", "replace") in READERS
 
     def assigned(self, name: str) -> bool:
         """Whether the script itself gives the variable a value."""
@@ -140,6 +148,26 @@ class Words:
                 (node.text or b"").decode().strip("${}") == name:
             return values[0]
         return HOLE
+
+
+READERS = frozenset({"read", "mapfile", "readarray"})
+"""Builtins that assign the variables they name from their input."""
+_READ_VALUE_OPTIONS = frozenset({"-p", "-d", "-n", "-N", "-t", "-u", "-i", "-C", "-c", "-O", "-s"})
+
+
+def read_variables(words: list[str]) -> list[str]:
+    """The variables ``read -r a b`` (or ``mapfile -t lines``) assigns: its operands, and
+    the array of ``read -a``."""
+    names, expect = [], ""
+    for word in words:
+        if expect:
+            names += [word] if expect == "-a" else []
+            expect = ""
+        elif word in _READ_VALUE_OPTIONS or word == "-a":
+            expect = word
+        elif not word.startswith("-") and _NAME.match(word):
+            names.append(word)
+    return names
 
 
 def variable_name(node: tree_sitter.Node) -> str | None:

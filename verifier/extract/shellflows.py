@@ -17,7 +17,7 @@ import tree_sitter
 
 from verifier.capability import Capability, Kind
 from verifier.extract.launchers import launched
-from verifier.extract.shellargs import path_scope, variable_name
+from verifier.extract.shellargs import READERS, path_scope, read_variables, variable_name
 from verifier.extract.shellnodes import line, own_parts
 from verifier.extract.values import HOLE
 
@@ -28,6 +28,9 @@ RUNNERS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "source", ".", "python"
 """Programs whose first operand is a file they run."""
 _EXECUTABLE = re.compile(r"^(?:[ugoa]*[+=][rwxXst]*x[rwxXst]*|0?[0-7]?[1357][0-7]{2})$")
 """A chmod mode that makes a file executable by its owner (``+x``, ``u+x``, ``755``)."""
+
+_REMOTE_NAME = re.compile(r"^(?:--remote-name|-[a-zA-Z]*O[a-zA-Z]*)$")
+"""curl's ``-O`` (``-fsSLO``): save under the URL's last part."""
 
 Hop = tuple[int, str]
 
@@ -106,7 +109,7 @@ class Tracer:
         if command.id not in self._inputs:
             self._inputs[command.id] = []  # a cycle through a node reaches nothing new
             self._inputs[command.id] = _unique(self._words(own_parts(command)) +
-                                               self._piped(command))
+                                               self._piped(command) + self._documents(command))
         return self._inputs[command.id]
 
     def output(self, node: tree_sitter.Node) -> list[Reached]:
@@ -145,26 +148,55 @@ class Tracer:
             self._variables[name] = []
             held: list[Reached] = []
             for at, value in self.assignments[name]:
-                hop = (at, f"assigned to {name}")
-                held += [(s, (*hops, hop)) for s, hops in self._words(_and_parts(value))]
+                if value.type == "command":  # read -r NAME
+                    hop, values = (at, f"read into {name}"), self._stdin(value)
+                else:
+                    hop, values = (at, f"assigned to {name}"), self._words(_and_parts(value))
+                held += [(s, (*hops, hop)) for s, hops in values]
             self._variables[name] = _unique(held)
         return self._variables[name]
 
     def _piped(self, command: tree_sitter.Node) -> list[Reached]:
         """What the previous stage of the command's pipeline prints into it."""
-        stage = command.parent if command.parent is not None and \
-            command.parent.type == "redirected_statement" else command
-        pipeline = stage.parent if stage is not None else None
-        if stage is None or pipeline is None or pipeline.type != "pipeline":
+        name = command.child_by_field_name("name")
+        program = (name.text or b"").decode("utf-8", "replace").rsplit("/", 1)[-1] \
+            if name is not None else "command"
+        return self._previous(_stage(command), (line(command), f"piped into {program}"))
+
+    def _documents(self, command: tree_sitter.Node) -> list[Reached]:
+        """What the here-documents fed to the command hold (``curl -d @- … <<EOF``)."""
+        stage = _stage(command)
+        redirects = stage.children_by_field_name("redirect") if stage is not command else []
+        return self._words(part for redirect in redirects if redirect.type == "heredoc_redirect"
+                           for part in _and_parts(redirect))
+
+    def _stdin(self, command: tree_sitter.Node) -> list[Reached]:
+        """What ``read`` reads: a pipe or a file into it, or into the loop whose condition
+        it is (``while read -r l; do …; done < f``)."""
+        reached = self._piped(command) + self._redirected(command, command.id)
+        loop = command.parent
+        if loop is not None and loop.type in ("while_statement", "until_statement"):
+            stage = _stage(loop)
+            reached += self._redirected(loop, stage.id)
+            reached += self._previous(stage, (line(loop), "piped into while"))
+        return reached
+
+    def _redirected(self, node: tree_sitter.Node, key: int) -> list[Reached]:
+        """The files redirected into ``node`` (their reads are filed under ``key``)."""
+        if node.parent is None or node.parent.type != "redirected_statement":
+            return []
+        return [(f, ()) for f in self.ledger.by_node.get(key, [])
+                if f.capability.kind is Kind.FS_READ]
+
+    def _previous(self, stage: tree_sitter.Node, hop: Hop) -> list[Reached]:
+        """What the stage before ``stage`` of its pipeline prints into it."""
+        pipeline = stage.parent
+        if pipeline is None or pipeline.type != "pipeline":
             return []
         stages = [c for c in pipeline.named_children if c.type != "comment"]
         position = next((i for i, c in enumerate(stages) if c.id == stage.id), 0)
         if position == 0:
             return []
-        name = command.child_by_field_name("name")
-        program = (name.text or b"").decode("utf-8", "replace").rsplit("/", 1)[-1] \
-            if name is not None else "command"
-        hop = (line(command), f"piped into {program}")
         return [(s, (*hops, hop)) for s, hops in self.output(stages[position - 1])]
 
 
@@ -191,13 +223,27 @@ def command_flows(ledger: Ledger, key: int, inputs: list[Reached]) -> list[Shell
 
 
 def assignments(root: tree_sitter.Node) -> dict[str, list[tuple[int, tree_sitter.Node]]]:
-    """Every ``NAME=value`` of the tree: the value nodes by name, with their lines."""
+    """Every ``NAME=value`` of the tree, the value nodes by name with their lines; and every
+    ``read NAME``, the read command standing for the value."""
     found: dict[str, list[tuple[int, tree_sitter.Node]]] = {}
     for node in _nodes(root, "variable_assignment"):
         name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
         if name is not None and name.text and value is not None:
             found.setdefault(name.text.decode("utf-8", "replace"), []).append((line(node), value))
+    for node in _nodes(root, "command"):
+        name = node.child_by_field_name("name")
+        if name is not None and (name.text or b"").decode("utf-8", "replace") in READERS:
+            words = [(a.text or b"").decode("utf-8", "replace")
+                     for a in node.children_by_field_name("argument")]
+            for variable in read_variables(words):
+                found.setdefault(variable, []).append((line(node), node))
     return found
+
+
+def _stage(node: tree_sitter.Node) -> tree_sitter.Node:
+    """The pipeline stage a command or loop is: itself, or its redirected statement."""
+    parent = node.parent
+    return parent if parent is not None and parent.type == "redirected_statement" else node
 
 
 def downloads(ledger: Ledger) -> list[ShellFlow]:
@@ -223,7 +269,9 @@ def _saved_files(words: list[str], own: list[Found]) -> list[str]:
     """The files a fetching command writes: its ``fs.write`` scopes, and wget's default
     (the URL's last part)."""
     paths = [f.capability.scope for f in own if f.capability.kind is Kind.FS_WRITE]
-    if words[0].rsplit("/", 1)[-1] == "wget" and not paths:
+    program = words[0].rsplit("/", 1)[-1]
+    if program == "wget" and not paths or program == "curl" and any(map(_REMOTE_NAME.match,
+                                                                         words[1:])):
         url = url_word(words[1:])
         name = url.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]
         if "://" in url and name and "*" not in name and name != url.split("://", 1)[1]:
