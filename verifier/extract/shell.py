@@ -6,6 +6,10 @@ proc.exec of its argv prefix. Inline code (``bash -c``, ``eval``, ``python -c``,
 fed to an interpreter) is analysed in its language when constant and is code.dynamic when
 built at run time. Fetched text piped to a shell is code.dynamic(shell-pipe); decoded text run
 by a shell is code.dynamic(decode), and the decoded payload is analysed too.
+
+Each capability is filed under the node it was found at, so that ``shellflows`` can then
+follow values from reads and fetches to what sends, writes or runs them; commands whose words
+match a threat catalog's pattern are risks.
 """
 
 from __future__ import annotations
@@ -51,7 +55,6 @@ DETACHED = -1
 _PLACEHOLDER = re.compile(
     r"^(?:[A-Z][A-Z0-9]*_[A-Z0-9_]+|(?=[A-Z][A-Z0-9]{3,}$)[A-Z0-9]*(?:KEY|TOKEN|SECRET))$")
 """``$(NAME)`` that documentation writes for the variable NAME."""
-"""Calls of the script's own functions judged with their arguments, per script."""
 
 
 @dataclass(frozen=True)
@@ -391,6 +394,7 @@ class _Walker:
                 continue
             self.handled.add(stage.id)
             self.at = stage.id
+            self.risky(words, line(stage))
             earlier = [self.words.argv(s) for s in stages[:position]]
             payload = shellargs.decoded_payload(earlier)
             language = "shell" if words[0].rsplit("/", 1)[-1] in SHELLS else "python"
@@ -431,6 +435,7 @@ class _Walker:
         if not words or not bodies or not reads_stdin(words):
             return
         self.handled.add(command.id)
+        self.risky(words, line(command))
         program = words[0].rsplit("/", 1)[-1]
         language = "shell" if program in SHELLS else program.rstrip("3")
         self.code(bodies[0].text.decode("utf-8", "replace") if bodies[0].text else "",
@@ -440,11 +445,6 @@ class _Walker:
         name = shellargs.variable_name(node)
         if name and name not in SHELL_VARIABLES and not self.words.assigned(name):
             self.add(Capability.of(Kind.ENV_READ, name), line(node), f"${name}")
-
-
-def _inner_flow(flow: DataFlow) -> _InnerFlow:
-    return ((flow.source.capability, flow.source.via), (flow.sink.capability, flow.sink.via),
-            tuple(step.what for step in flow.steps), flow.origin)
 
 
 class _TooDeep(Exception):
@@ -464,12 +464,16 @@ class _Inner:
     risks: list[tuple[str, str]] = field(default_factory=list)
 
 
+def _inner_flow(flow: DataFlow) -> _InnerFlow:
+    return ((flow.source.capability, flow.source.via), (flow.sink.capability, flow.sink.via),
+            tuple(step.what for step in flow.steps), flow.origin)
+
+
 def _embedded(text: str, language: str, files: frozenset[str], current: str, depth: int,
-              invokes: list[tuple[str, int]], line: int,
-              inner: _Inner | None = None) -> list[tuple[Capability, str]]:
+              invokes: list[tuple[str, int]], line: int, inner: _Inner
+              ) -> list[tuple[Capability, str]]:
     """Capabilities of code in another language found inside shell text (its data flows
     and risks are added to ``inner``)."""
-    inner = _Inner() if inner is None else inner
     if language == "shell":
         analysis = analyse_shell(text, files, current, depth)
         if analysis.unparseable:
