@@ -66,7 +66,8 @@ def declared(manifest: Manifest, capability: Capability, evidence: tuple[Evidenc
 
 
 def _granted_command(manifest: Manifest, evidence: Evidence) -> bool:
-    program = evidence.via.rsplit(" -> ", 1)[-1]
+    # The command at the end of the via: "os.system -> rm", "markdown bash: curl".
+    program = evidence.via.rsplit(" -> ", 1)[-1].rsplit(": ", 1)[-1]
     return bool(_COMMAND.match(program)) and manifest.declares(
         Capability.of(Kind.PROC_EXEC, program))
 
