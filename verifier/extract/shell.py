@@ -155,7 +155,9 @@ class _Walker:
 
     def flows(self, root: tree_sitter.Node) -> list[ShellFlow]:
         """The data flows of the walked tree; a fetched file that runs is found here."""
-        traced = shellflows.Tracer(self.ledger, shellflows.assignments(root)).flows(root)
+        tracer = shellflows.Tracer(self.ledger, shellflows.assignments(root),
+                                   shellflows.calls(root))
+        traced = tracer.flows(root)
         downloads = shellflows.downloads(self.ledger)
         self.found += [flow.sink for flow in downloads]
         return traced + downloads + self.embedded

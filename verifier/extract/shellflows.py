@@ -80,9 +80,12 @@ class Tracer:
 
     ledger: Ledger
     assignments: dict[str, list[tuple[int, tree_sitter.Node]]]
+    calls: dict[str, list[tree_sitter.Node]] = field(default_factory=dict)
+    """The calls of each of the script's functions, whose arguments are its ``$1``, ``$@``."""
     _outputs: dict[int, list[Reached]] = field(default_factory=dict)
     _inputs: dict[int, list[Reached]] = field(default_factory=dict)
     _variables: dict[str, list[Reached]] = field(default_factory=dict)
+    _arguments: dict[str, list[Reached]] = field(default_factory=dict)
 
     def flows(self, root: tree_sitter.Node) -> list[ShellFlow]:
         """Every flow into a sink of a command of the tree."""
@@ -142,8 +145,25 @@ class Tracer:
             reached += [(f, ()) for f in self.ledger.by_node.get(part.id, [])
                         if f.capability.kind in SOURCES]
             if part.type in ("simple_expansion", "expansion"):
-                reached += self._variable(variable_name(part) or "")
+                name = variable_name(part)
+                reached += self._variable(name) if name else self._passed(part)
         return reached
+
+    def _passed(self, parameter: tree_sitter.Node) -> list[Reached]:
+        """What the calls of the function around ``$1`` (or ``"$@"``) pass to it."""
+        function = parameter.parent
+        while function is not None and function.type != "function_definition":
+            function = function.parent
+        name = function.child_by_field_name("name") if function is not None else None
+        called = (name.text or b"").decode("utf-8", "replace") if name is not None else ""
+        if called not in self._arguments:
+            self._arguments[called] = []
+            passed: list[Reached] = []
+            for call in self.calls.get(called, []):
+                hop = (line(call), f"passed to {called}")
+                passed += [(s, (*hops, hop)) for s, hops in self._words(own_parts(call))]
+            self._arguments[called] = _unique(passed)
+        return self._arguments[called]
 
     def _variable(self, name: str) -> list[Reached]:
         """What the script's assignments to ``name`` hold, with the hop that assigns it."""
@@ -242,6 +262,20 @@ def assignments(root: tree_sitter.Node) -> dict[str, list[tuple[int, tree_sitter
                      for a in node.children_by_field_name("argument")]
             for variable in read_variables(words):
                 found.setdefault(variable, []).append((line(node), node))
+    return found
+
+
+def calls(root: tree_sitter.Node) -> dict[str, list[tree_sitter.Node]]:
+    """The commands of the tree that call a function the script defines, by its name."""
+    defined = {(name.text or b"").decode("utf-8", "replace")
+               for node in _nodes(root, "function_definition")
+               if (name := node.child_by_field_name("name")) is not None}
+    found: dict[str, list[tree_sitter.Node]] = {}
+    for node in _nodes(root, "command"):
+        name = node.child_by_field_name("name")
+        called = (name.text or b"").decode("utf-8", "replace") if name is not None else ""
+        if called in defined:
+            found.setdefault(called, []).append(node)
     return found
 
 
