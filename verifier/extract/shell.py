@@ -155,9 +155,7 @@ class _Walker:
 
     def flows(self, root: tree_sitter.Node) -> list[ShellFlow]:
         """The data flows of the walked tree; a fetched file that runs is found here."""
-        tracer = shellflows.Tracer(self.ledger, shellflows.assignments(root),
-                                   shellflows.calls(root))
-        traced = tracer.flows(root)
+        traced = shellflows.Tracer.of(self.ledger).flows()
         downloads = shellflows.downloads(self.ledger)
         self.found += [flow.sink for flow in downloads]
         return traced + downloads + self.embedded
@@ -184,6 +182,8 @@ class _Walker:
             node, nesting = stack.pop()
             if nesting > MAX_NESTING:
                 raise _TooDeep()
+            if collect:  # once per tree: a function's body walked again adds no node
+                self.ledger.index(node)
             self._visit(node)
             stack.extend((child, nesting + 1) for child in reversed(node.children))
 

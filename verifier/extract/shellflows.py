@@ -9,6 +9,7 @@ what its assignments hold. Two commands that merely share a script are not a flo
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,6 +30,13 @@ RUNNERS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "source", ".", "python"
 _EXECUTABLE = re.compile(r"^(?:[ugoa]*[+=][rwxXst]*x[rwxXst]*|0?[0-7]?[1357][0-7]{2})$")
 """A chmod mode that makes a file executable by its owner (``+x``, ``u+x``, ``755``)."""
 
+KINDS = frozenset({"command", "redirected_statement", "variable_assignment", "for_statement",
+                   "function_definition"})
+"""The nodes the tracer looks up."""
+CONDITIONAL = frozenset({"if_statement", "elif_clause", "else_clause", "case_item",
+                         "while_statement", "until_statement", "for_statement", "list",
+                         "function_definition", "subshell", "pipeline"})
+"""Statements whose parts may not run on the way to a later command."""
 _REMOTE_NAME = re.compile(r"^(?:--remote-name|-[a-zA-Z]*O[a-zA-Z]*)$")
 """curl's ``-O`` (``-fsSLO``): save under the URL's last part."""
 
@@ -68,10 +76,18 @@ class Ledger:
     by_node: dict[int, list[Found]] = field(default_factory=dict)
     origins: dict[Found, str] = field(default_factory=dict)
     commands: list[tuple[int, int, list[str]]] = field(default_factory=list)
+    nodes: dict[str, list[tree_sitter.Node]] = field(
+        default_factory=lambda: {kind: [] for kind in KINDS})
+    """The tree's nodes of the kinds the tracer looks up (``KINDS``), by kind."""
 
     def file(self, key: int, found: Found) -> None:
         """Record that ``found`` was found at the node ``key``."""
         self.by_node.setdefault(key, []).append(found)
+
+    def index(self, node: tree_sitter.Node) -> None:
+        """Keep a node of the tree, if it is of a kind the tracer looks up."""
+        if node.type in KINDS:
+            self.nodes[node.type].append(node)
 
 
 @dataclass
@@ -79,36 +95,45 @@ class Tracer:
     """Follows values through one bash tree (see the module's docstring)."""
 
     ledger: Ledger
-    assignments: dict[str, list[tuple[int, tree_sitter.Node]]]
+    assignments: dict[str, list[Assignment]]
     calls: dict[str, list[tree_sitter.Node]] = field(default_factory=dict)
     """The calls of each of the script's functions, whose arguments are its ``$1``, ``$@``."""
+    nodes: dict[str, list[tree_sitter.Node]] = field(default_factory=dict)
+    """The tree's nodes of the kinds that matter here (``KINDS``), by kind."""
     _outputs: dict[int, list[Reached]] = field(default_factory=dict)
     _inputs: dict[int, list[Reached]] = field(default_factory=dict)
-    _variables: dict[str, list[Reached]] = field(default_factory=dict)
+    _values: dict[int, list[Reached]] = field(default_factory=dict)
     _arguments: dict[str, list[Reached]] = field(default_factory=dict)
 
-    def flows(self, root: tree_sitter.Node) -> list[ShellFlow]:
+    @classmethod
+    def of(cls, ledger: Ledger) -> Tracer:
+        """A tracer of the tree whose nodes the walker filed in ``ledger``."""
+        return cls(ledger, assignments(ledger.nodes), calls(ledger.nodes), ledger.nodes)
+
+    def flows(self) -> list[ShellFlow]:
         """Every flow into a sink of a command of the tree."""
-        self._warm(root)
+        self._warm()
         found: list[ShellFlow] = []
-        for node in _nodes(root, "command", "redirected_statement"):
-            if node.type == "command":
-                found += command_flows(self.ledger, node.id, self.inputs(node))
-            elif node.id in self.ledger.by_node:  # { env; } > f: the group's output
+        for node in self.nodes["command"]:
+            found += command_flows(self.ledger, node.id, self.inputs(node))
+        for node in self.nodes["redirected_statement"]:
+            if node.id in self.ledger.by_node:  # { env; } > f: the group's output
                 found += command_flows(self.ledger, node.id, self.output(node))
         return found
 
-    def _warm(self, root: tree_sitter.Node) -> None:
+    def _warm(self) -> None:
         """Trace commands and assignments in the order they end, so that what each one
         depends on (an inner substitution, an earlier stage or assignment) is known
         already: long chains then cost no deep recursion."""
-        nodes = list(_nodes(root, "command", "variable_assignment"))
-        for node in sorted(nodes, key=lambda n: (n.end_byte, -n.start_byte)):
-            name = node.child_by_field_name("name")
-            if node.type == "command":
-                self.output(node)
-            elif name is not None and name.text:
-                self._variable(name.text.decode("utf-8", "replace"))
+        work: list[tuple[int, int, tree_sitter.Node | Assignment]] = [
+            (node.end_byte, -node.start_byte, node) for node in self.nodes["command"]]
+        work += [(a.after, -a.node.start_byte, a) for held in self.assignments.values()
+                 for a in held]
+        for _, _, item in sorted(work, key=lambda w: w[:2]):
+            if isinstance(item, Assignment):
+                self._value(item)
+            else:
+                self.output(item)
 
     def inputs(self, command: tree_sitter.Node) -> list[Reached]:
         """What reaches a command: its words' values, and the previous pipeline stage."""
@@ -146,7 +171,7 @@ class Tracer:
                         if f.capability.kind in SOURCES]
             if part.type in ("simple_expansion", "expansion"):
                 name = variable_name(part)
-                reached += self._variable(name) if name else self._passed(part)
+                reached += self._variable(name, part) if name else self._passed(part)
         return reached
 
     def _passed(self, parameter: tree_sitter.Node) -> list[Reached]:
@@ -165,21 +190,29 @@ class Tracer:
             self._arguments[called] = _unique(passed)
         return self._arguments[called]
 
-    def _variable(self, name: str) -> list[Reached]:
-        """What the script's assignments to ``name`` hold, with the hop that assigns it."""
-        if name not in self.assignments:
-            return []
-        if name not in self._variables:
-            self._variables[name] = []
-            held: list[Reached] = []
-            for at, value in self.assignments[name]:
-                if value.type == "command":  # read -r NAME
-                    hop, values = (at, f"read into {name}"), self._stdin(value)
-                else:
-                    hop, values = (at, f"assigned to {name}"), self._words(_and_parts(value))
-                held += [(s, (*hops, hop)) for s, hops in values]
-            self._variables[name] = _unique(held)
-        return self._variables[name]
+    def _variable(self, name: str, use: tree_sitter.Node) -> list[Reached]:
+        """What ``$name`` holds where it is used: the assignments that reach it."""
+        reached: list[Reached] = []
+        for assignment in reaching(self.assignments.get(name, []), use):
+            reached += self._value(assignment)
+        return reached
+
+    def _value(self, assignment: Assignment) -> list[Reached]:
+        """What one assignment gives its variable, with the hop that assigns it."""
+        key = assignment.node.id
+        if key not in self._values:
+            self._values[key] = []
+            node = assignment.node
+            if node.type == "command":  # read -r NAME
+                values = self._stdin(node)
+            elif node.type == "for_statement":
+                values = self._words(part for value in node.children_by_field_name("value")
+                                     for part in _and_parts(value))
+            else:
+                values = self._words(_and_parts(node))
+            hop = (assignment.line, assignment.what)
+            self._values[key] = _unique([(s, (*hops, hop)) for s, hops in values])
+        return self._values[key]
 
     def _piped(self, command: tree_sitter.Node) -> list[Reached]:
         """What the previous stage of the command's pipeline prints into it."""
@@ -247,31 +280,82 @@ def command_flows(ledger: Ledger, key: int, inputs: list[Reached]) -> list[Shell
     return flows
 
 
-def assignments(root: tree_sitter.Node) -> dict[str, list[tuple[int, tree_sitter.Node]]]:
-    """Every ``NAME=value`` of the tree, the value nodes by name with their lines; and every
-    ``read NAME``, the read command standing for the value."""
-    found: dict[str, list[tuple[int, tree_sitter.Node]]] = {}
-    for node in _nodes(root, "variable_assignment"):
-        name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
-        if name is not None and name.text and value is not None:
-            found.setdefault(name.text.decode("utf-8", "replace"), []).append((line(node), value))
-    for node in _nodes(root, "command"):
-        name = node.child_by_field_name("name")
-        if name is not None and (name.text or b"").decode("utf-8", "replace") in READERS:
-            words = [(a.text or b"").decode("utf-8", "replace")
-                     for a in node.children_by_field_name("argument")]
-            for variable in read_variables(words):
-                found.setdefault(variable, []).append((line(node), node))
+@dataclass(frozen=True)
+class Assignment:
+    """A place that gives a variable a value: ``node`` is the value (``NAME=value``), the
+    ``read`` command, or the ``for`` loop; it holds from the byte ``after`` on."""
+
+    line: int
+    node: tree_sitter.Node
+    after: int
+    what: str
+
+
+def assignments(nodes: dict[str, list[tree_sitter.Node]]) -> dict[str, list[Assignment]]:
+    """Every assignment of the tree by variable, in the order of the text: ``NAME=value``,
+    ``read NAME`` and ``for NAME in …``."""
+    found: dict[str, list[Assignment]] = {}
+    for node in nodes["variable_assignment"] + nodes["command"] + nodes["for_statement"]:
+        for name, assignment in _assigned(node):
+            found.setdefault(name, []).append(assignment)
+    for held in found.values():
+        held.sort(key=lambda a: a.after)
     return found
 
 
-def calls(root: tree_sitter.Node) -> dict[str, list[tree_sitter.Node]]:
+def _assigned(node: tree_sitter.Node) -> list[tuple[str, Assignment]]:
+    """The variables one node assigns."""
+    name = node.child_by_field_name("name" if node.type != "for_statement" else "variable")
+    text = (name.text or b"").decode("utf-8", "replace") if name is not None else ""
+    if node.type == "variable_assignment":
+        value = node.child_by_field_name("value")
+        return [] if value is None or not text else [
+            (text, Assignment(line(node), value, node.end_byte, f"assigned to {text}"))]
+    if node.type == "for_statement":
+        values = node.children_by_field_name("value")
+        return [] if not values or not text else [
+            (text, Assignment(line(node), node, values[-1].end_byte, f"iterated as {text}"))]
+    if text not in READERS:
+        return []
+    words = [(a.text or b"").decode("utf-8", "replace")
+             for a in node.children_by_field_name("argument")]
+    return [(variable, Assignment(line(node), node, node.end_byte, f"read into {variable}"))
+            for variable in read_variables(words)]
+
+
+def reaching(held: list[Assignment], use: tree_sitter.Node) -> list[Assignment]:
+    """The assignments that may give ``use`` its value: the last one before it, and the
+    ones before that back to the last that happens on every way to the use (one not in a
+    branch, a loop or a function apart from the use). None before it (a function reading a
+    variable set later, a loop): all of them."""
+    before = held[:bisect.bisect_right(held, use.start_byte, key=lambda a: a.after)]
+    if not before:
+        return held
+    around = {n.id for n in _ancestors(use)}
+    chosen = []
+    for assignment in reversed(before):
+        chosen.append(assignment)
+        if not any(n.type in CONDITIONAL for n in _ancestors(assignment.node)
+                   if n.id not in around):
+            break
+    return chosen
+
+
+def _ancestors(node: tree_sitter.Node) -> list[tree_sitter.Node]:
+    found, parent = [], node.parent
+    while parent is not None:
+        found.append(parent)
+        parent = parent.parent
+    return found
+
+
+def calls(nodes: dict[str, list[tree_sitter.Node]]) -> dict[str, list[tree_sitter.Node]]:
     """The commands of the tree that call a function the script defines, by its name."""
     defined = {(name.text or b"").decode("utf-8", "replace")
-               for node in _nodes(root, "function_definition")
+               for node in nodes["function_definition"]
                if (name := node.child_by_field_name("name")) is not None}
     found: dict[str, list[tree_sitter.Node]] = {}
-    for node in _nodes(root, "command"):
+    for node in nodes["command"] if defined else []:
         name = node.child_by_field_name("name")
         called = (name.text or b"").decode("utf-8", "replace") if name is not None else ""
         if called in defined:
@@ -291,7 +375,7 @@ def downloads(ledger: Ledger) -> list[ShellFlow]:
     saved: dict[str, tuple[Found, int]] = {}
     flows = []
     for key, at, words in ledger.commands:
-        for target in run_targets(words):
+        for target in run_targets(words) if saved else []:
             fetch = saved.get(_written(target))
             if fetch is not None:
                 via = words[0].rsplit("/", 1)[-1].replace(HOLE, "*")
@@ -353,15 +437,6 @@ def _unique(reached: list[Reached]) -> list[Reached]:
     for source, hops in reached:
         first.setdefault(source, (source, hops))
     return list(first.values())
-
-
-def _nodes(root: tree_sitter.Node, *kinds: str) -> Iterator[tree_sitter.Node]:
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node.type in kinds:
-            yield node
-        stack.extend(node.children)
 
 
 def _and_parts(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
