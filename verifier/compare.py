@@ -91,11 +91,23 @@ def _unverifiable(graph: CapabilityGraph,
         if capability.kind != Kind.CODE_DYNAMIC or capability.scope in THREAT_MECHANISMS:
             continue
         firsts = {e.location.path: e for e in reversed(evidence)}
-        severity = Severity.LOW if capability.scope == FRAGMENT else Severity.HIGH
         for first in sorted(firsts.values()):
             detail = DYNAMIC_DETAILS.get(capability.scope, first.via)
             yield findings.make("SB203", first.location, capability=capability,
-                                severity=severity, witness=graph.witness(first), detail=detail)
+                                severity=_unverifiable_severity(capability, first),
+                                witness=graph.witness(first), detail=detail)
+
+
+def _unverifiable_severity(capability: Capability, first: Evidence) -> Severity:
+    """High for code that runs (scripts, Claude Code's pre-execution); medium for code in
+    the markdown's examples, which the agent reads and may type; low for a documentation
+    fragment that does not parse. What is dangerous in an example (fetched code run,
+    decode-and-run) is a threat, reported at its own severity."""
+    if capability.scope == FRAGMENT:
+        return Severity.LOW
+    if first.via.startswith("markdown ") and first.location.path.suffix.lower() == ".md":
+        return Severity.MEDIUM
+    return Severity.HIGH
 
 
 def _unused(capabilities: dict[Capability, tuple[Evidence, ...]],

@@ -87,13 +87,21 @@ def url_in(url: str, globs: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatchcase(url.lower(), glob.lower()) for glob in globs)
 
 
+_NEARBY = tuple(ipaddress.ip_network(n) for n in (
+    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10",
+    "127.0.0.0/8", "0.0.0.0/8", "::1/128", "fc00::/7", "fe80::/10", "::/128"))
+"""Loopback, link-local and private (LAN) networks: a device on the user's own network."""
+
+
 def is_raw_ip(host: str) -> bool:
-    """A public IP address written as the host (not a name, not loopback or a LAN)."""
+    """An IP address written as the host that is not this machine or the user's own network
+    (documentation ranges such as 203.0.113.0/24 count: they stand for public addresses)."""
     try:
         address = ipaddress.ip_address(_bare_host(host).strip("[]"))
     except ValueError:
         return False
-    return address.is_global
+    return not any(address in network for network in _NEARBY
+                   if network.version == address.version)
 
 
 def is_local(host: str, globs: tuple[str, ...]) -> bool:

@@ -3,7 +3,8 @@
 Which flows matter, from ``threat-exfiltration.yaml``: anything read here and sent to an
 exfiltration sink (webhook catchers, paste sites, tunnels, public IP addresses); the whole
 environment or credential files sent anywhere; a secret variable sent to a host that is not
-its own service; a secret written where it persists (medium). Localhost is never a sink.
+its own service (medium when the host is computed at run time); a secret written where it
+persists (medium). Localhost is never a sink.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ def _rule(catalog: ThreatCatalog, facts: ThreatFacts, flow: Flow) -> ThreatRule 
         return catalog.rule("credential-files")
     if source.kind == Kind.ENV_READ and is_secret(source) and not _own_service(
             catalog, facts, flow):
-        return catalog.rule("secret-elsewhere")
+        known = sink.kind == Kind.NET_CONNECT and sink.scope != ANY
+        return catalog.rule("secret-elsewhere" if known else "secret-to-computed-host")
     return None
 
 

@@ -17,8 +17,8 @@ from verifier.capability import Kind
 from verifier.catalog.threats import ThreatCatalog, ThreatRule, threat_catalog
 from verifier.extract.facts import Risk
 from verifier.model import Evidence, Finding
-from verifier.threats.base import (ThreatFacts, host_in, in_rule, is_raw_ip, report,
-                                   report_risk, url_in)
+from verifier.threats.base import (ThreatFacts, host_in, in_rule, is_local, is_raw_ip,
+                                   report, report_risk, url_in)
 
 RUNS = frozenset({"shell-pipe", "download", "decode", "eval"})
 """code.dynamic mechanisms that run code; ``eval`` only counts when a fetch feeds it."""
@@ -37,7 +37,7 @@ def find(facts: ThreatFacts) -> Iterator[Finding]:
             yield report(catalog, rewrite, facts, flow.sink, flow=flow,
                          origin=_shown(flow.origin or flow.source.capability.scope))
     for risk in facts.risks_of(_instruction_kinds(catalog)):
-        yield _instruction(catalog, facts, risk)
+        yield from _instruction(catalog, facts, risk)
 
 
 def _runs(catalog: ThreatCatalog, facts: ThreatFacts, evidence: Evidence) -> Iterator[Finding]:
@@ -53,6 +53,8 @@ def _runs(catalog: ThreatCatalog, facts: ThreatFacts, evidence: Evidence) -> Ite
                      flow=fetched[0] if fetched else None)
         return
     origins = [f.origin or f.source.capability.scope for f in fetched]
+    if origins and all(is_local(_host(origin), ()) for origin in origins):
+        return  # the user's own server on this machine
     rule = _by_origin(catalog, origins, mechanism)
     yield report(catalog, rule, facts, evidence, flow=fetched[0] if fetched else None,
                  origin=_shown(", ".join(sorted(set(origins)))))
@@ -70,11 +72,14 @@ def _by_origin(catalog: ThreatCatalog, origins: list[str], mechanism: str) -> Th
     return catalog.rule("download-then-run" if mechanism == "download" else "fetched-code")
 
 
-def _instruction(catalog: ThreatCatalog, facts: ThreatFacts, risk: Risk) -> Finding:
+def _instruction(catalog: ThreatCatalog, facts: ThreatFacts, risk: Risk) -> Iterator[Finding]:
     if risk.kind in catalog.rule("decode-and-run").instructions:
-        return report_risk(catalog, catalog.rule("decode-and-run"), facts, risk)
-    rule = _by_origin(catalog, _URL.findall(risk.text), "instruction")
-    return report_risk(catalog, rule, facts, risk)
+        yield report_risk(catalog, catalog.rule("decode-and-run"), facts, risk)
+        return
+    urls = _URL.findall(risk.text)
+    if urls and all(is_local(_host(url), ()) for url in urls):
+        return  # the user's own server on this machine
+    yield report_risk(catalog, _by_origin(catalog, urls, "instruction"), facts, risk)
 
 
 def _instruction_kinds(catalog: ThreatCatalog) -> tuple[str, ...]:
