@@ -142,9 +142,7 @@ def test_download_then_run() -> None:
     assert flows(text) == {
         ("net.connect(dl.example.org)", 1, "fs.write(${WORKSPACE}/tool.sh)", 1, (), origin),
         ("net.connect(dl.example.org)", 1, "code.dynamic(download)", 2,
-         ((1, "saved to tool.sh"),), origin),
-        ("net.connect(dl.example.org)", 1, "code.dynamic(download)", 3,
-         ((1, "saved to ./tool.sh"),), origin)}
+         ((1, "saved to tool.sh"),), origin)}  # made executable, then run: reported once
     assert capabilities(text) == {"net.connect(dl.example.org)", "code.dynamic(download)",
                                   "fs.write(${WORKSPACE}/tool.sh)", "proc.exec(tool.sh)"}
 
@@ -154,7 +152,7 @@ def test_download_then_run() -> None:
     "curl -s https://dl.example.org/setup.sh > /tmp/setup.sh\nsource /tmp/setup.sh",
     "wget -q -O /tmp/setup.sh https://dl.example.org/setup.sh && sudo sh /tmp/setup.sh",
     "curl -o /tmp/setup.sh https://dl.example.org/setup.sh\npython3 /tmp/setup.sh",
-    "curl -fsSLO https://dl.example.org/setup.sh\nchmod u+x setup.sh",
+    "curl -fsSLO https://dl.example.org/setup.sh\nchmod u+x setup.sh\n./setup.sh",
 ])
 def test_fetched_files_that_run(text: str) -> None:
     (flow,) = [f for f in analyse_shell(text, FILES, "x.sh").flows

@@ -376,7 +376,7 @@ def downloads(ledger: Ledger) -> list[ShellFlow]:
     flows = []
     for key, at, words in ledger.commands:
         for target in run_targets(words) if saved else []:
-            fetch = saved.get(_written(target))
+            fetch = saved.pop(_written(target), None)  # made executable, then run: once
             if fetch is not None:
                 via = words[0].rsplit("/", 1)[-1].replace(HOLE, "*")
                 run = Found(Capability.of(Kind.CODE_DYNAMIC, "download"), at, via)
