@@ -218,3 +218,13 @@ def test_a_reused_variable_reaches_only_its_own_uses() -> None:
     analysis = analyse_shell(loops, FILES, "x.sh")
     assert {(f.source.line, f.sink.line) for f in analysis.flows} == {
         (i, i) for i in range(1, 301)}
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0][:40] for c in CASES])
+def test_every_flow_of_a_file_joins_two_items_of_its_evidence(
+        tmp_path: Path, text: str, expected: set[FlowRow]) -> None:
+    facts = extract_shell(tmp_path / "sync.sh", "scripts/sync.sh", text.encode(), FILES)
+    assert isinstance(facts, Parsed)
+    evidence = set(facts.evidence)
+    assert len(facts.flows) == len(expected)
+    assert all(f.source in evidence and f.sink in evidence for f in facts.flows)
