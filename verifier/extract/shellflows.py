@@ -3,8 +3,11 @@
 The walker files every capability it finds under the node it judged (a command, a variable
 expansion, a redirected statement's command); this pass then follows values through the tree:
 a command's own reads reach its own sinks, the previous stage of a pipeline reaches the next
-one's, a command substitution reaches the command it is an argument of, and a variable carries
-what its assignments hold. Two commands that merely share a script are not a flow.
+one's, a command substitution or a here-document reaches the command it belongs to, a variable
+carries what the assignments that reach its use hold (``NAME=…``, ``read NAME``, ``for NAME
+in …``), and a function's ``$1`` what its calls pass. Two commands that merely share a script
+are not a flow. A file written and later read is stated as two flows (the graph joins them);
+a file fetched and later run is a ``code.dynamic(download)`` sink reached from the fetch.
 """
 
 from __future__ import annotations
