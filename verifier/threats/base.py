@@ -49,10 +49,12 @@ class ThreatFacts:
 
 def report(catalog: ThreatCatalog, rule: ThreatRule, facts: ThreatFacts, evidence: Evidence,
            *, severity: Severity | None = None, flow: Flow | None = None,
-           **fields: str) -> Finding:
+           subject: Capability | None = None, **fields: str) -> Finding:
     """A finding of ``rule`` at a piece of evidence: its witness path, and the flow's hops
-    when a data flow is why it is reported."""
-    return findings.make(catalog.code, evidence.location, capability=evidence.capability,
+    when a data flow is why it is reported. The finding is about the evidence's capability,
+    or ``subject`` (an exfiltration is about the secret that leaves, found where it leaves)."""
+    return findings.make(catalog.code, evidence.location,
+                         capability=evidence.capability if subject is None else subject,
                          severity=rule.severity if severity is None else severity,
                          witness=facts.graph.witness(evidence),
                          flow=facts.graph.describe(flow) if flow is not None else (),

@@ -34,7 +34,7 @@ def find(facts: ThreatFacts) -> Iterator[Finding]:
         if rule is None or pair in seen:
             continue
         seen.add(pair)
-        yield report(catalog, rule, facts, flow.sink, flow=flow,
+        yield report(catalog, rule, facts, flow.sink, flow=flow, subject=flow.source.capability,
                      source=str(flow.source.capability), sink=str(flow.sink.capability))
 
 
