@@ -93,11 +93,27 @@ def _passed(effect: Effect, site: CallSite) -> list[Effect]:
 def _argv(entry: Entry, effect: Effect, site: CallSite) -> list[Outcome]:
     """A program and its arguments; with a true ``shell`` option, a command line."""
     argvs = _argv_words(entry, effect, site)
-    shell = entry.shell is not None and any(
-        is_true(v) for v in site.keywords.get(entry.shell.keyword or "", ()))
-    if shell:
+    if _shell(entry, site):
         return _commands(entry.api, [" ".join(words) for words in argvs], site)
     return [(run_process(words, site), entry.api) for words in argvs]
+
+
+def _shell(entry: Entry, site: CallSite) -> bool:
+    """The call passes a true ``shell`` option: its argv is a command line."""
+    return entry.shell is not None and any(
+        is_true(v) for v in site.keywords.get(entry.shell.keyword or "", ()))
+
+
+def command_lines(entry: Entry, site: CallSite) -> list[str]:
+    """The constant command lines (unknown parts as holes) a call runs through a shell."""
+    lines: list[str] = []
+    for effect in _select(entry, site):
+        if effect.scope == "command":
+            values = argument(site, effect.arg, None) or (UNKNOWN,)
+            lines += [t for v in values if (t := text_of(v)) is not None]
+        elif effect.scope == "argv" and _shell(entry, site):
+            lines += [" ".join(words) for words in _argv_words(entry, effect, site)]
+    return [line for line in lines if line.strip(HOLE + " \t\n")]
 
 
 def _argv_words(entry: Entry, effect: Effect, site: CallSite) -> list[list[str]]:

@@ -1,0 +1,141 @@
+"""Data flows of a walked JavaScript file: which sources reach which sinks.
+
+A sink is evidence recorded at a call that sends, stores or runs a value (``net.connect``,
+``mail.send``, ``fs.write``, ``code.dynamic``): what its arguments carry reaches it. The
+request or stream a sink call returns is a sink too for what is written to it
+(``req.write(data)``, ``req.end(data)``, ``ws.send(data)``). Command lines run through a shell
+bring the flows and risks the shell analysis finds in them. A fetched body written to a file
+that the file then runs (or makes executable) is ``code.dynamic(download)`` at the run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator
+
+from verifier.capability import Kind
+from verifier.extract.facts import DataFlow, Risk, Step
+from verifier.extract.js.apply import command_lines
+from verifier.extract.js.download import downloads
+from verifier.extract.js.scope import Scope
+from verifier.extract.js.syntax import Node, field, text
+from verifier.extract.js.taint import CALLS, Taint, Tracer, arguments, then
+from verifier.extract.shell import analyse_shell
+from verifier.extract.values import HOLE, text_of
+from verifier.model import Evidence
+
+if TYPE_CHECKING:
+    from verifier.extract.js.walker import Walker
+
+SINK_KINDS = frozenset({Kind.NET_CONNECT, Kind.MAIL_SEND, Kind.FS_WRITE, Kind.CODE_DYNAMIC})
+STREAM_KINDS = frozenset({Kind.NET_CONNECT, Kind.MAIL_SEND, Kind.FS_WRITE})
+"""Sinks whose call returns something written to later (a request, a socket, a stream)."""
+WRITE_METHODS = frozenset({"write", "end", "send"})
+"""Methods of a request, socket or stream that send or store their argument."""
+
+
+@dataclass(frozen=True)
+class Flows:
+    """A file's data flows, the evidence they add (a downloaded file run) and its risks."""
+
+    flows: tuple[DataFlow, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    risks: tuple[Risk, ...] = ()
+
+
+def file_flows(walker: Walker, root: Node) -> Flows:
+    """The data flows of a walked file (``root``: its tree)."""
+    tracer = Tracer(walker, root)
+    found = set(_into_calls(tracer)) | set(_into_streams(tracer))
+    shell_flows, risks = _commands(tracer)
+    found |= shell_flows
+    extra, run = downloads(tracer, found)
+    return Flows(tuple(sorted(found | run)), tuple(sorted(extra)), tuple(sorted(risks)))
+
+
+def flows_into(tracer: Tracer, taint: Taint, sinks: list[Evidence]) -> Iterator[DataFlow]:
+    """A flow from each source a value carries to each sink it reaches, except a call
+    into itself."""
+    for source, steps in taint.items():
+        for sink in sinks:
+            if source.location != sink.location:
+                yield DataFlow(source, sink, steps, origin(tracer, source))
+
+
+def _into_calls(tracer: Tracer) -> Iterator[DataFlow]:
+    walker = tracer.walker
+    for node_id, evidence in walker.recorded.items():
+        node = walker.nodes[node_id]
+        sinks = sorted(e for e in evidence if e.capability.kind in SINK_KINDS)
+        if node.type in CALLS and sinks:
+            taint = tracer.union(arguments(node), tracer.scope_of(node))
+            yield from flows_into(tracer, taint, sinks)
+
+
+def _into_streams(tracer: Tracer) -> Iterator[DataFlow]:
+    """``req.write(data)`` on what ``https.request`` returned: data reaches the request."""
+    for call, scope in tracer.walker.binder.calls:
+        target = field(call, "function")
+        written = field(target, "object") if target is not None and \
+            target.type == "member_expression" else None
+        if written is None or text(field(target, "property")) not in WRITE_METHODS:
+            continue
+        sinks = sorted({e for producer in tracer.producers(written, scope)
+                        for e in tracer.sources(producer, STREAM_KINDS)})
+        step = tracer.step(call, f"written to {text(written)}")
+        taint = then(tracer.union(arguments(call), scope), step)
+        yield from flows_into(tracer, taint, sinks)
+
+
+def _commands(tracer: Tracer) -> tuple[set[DataFlow], set[Risk]]:
+    """Flows and risks inside the command lines the file runs, located at the call."""
+    walker = tracer.walker
+    flows: set[DataFlow] = set()
+    risks: set[Risk] = set()
+    for call, scope in walker.binder.calls:
+        recorded = walker.recorded.get(call.id, set())
+        if not recorded:
+            continue
+        location, function = next(iter(recorded)).location, next(iter(recorded)).function
+        for api, line in _command_lines(walker, call, scope):
+            analysis = analyse_shell(line, walker.context.files, walker.context.relative)
+            risks |= {Risk(kind, location, quoted.replace(HOLE, "*"))
+                      for kind, _, quoted in analysis.risks}
+            for flow in analysis.flows:
+                source = Evidence(flow.source.capability, location,
+                                  f"{api} -> {flow.source.via}", function)
+                sink = Evidence(flow.sink.capability, location, f"{api} -> {flow.sink.via}",
+                                function)
+                if source in recorded and sink in recorded:
+                    steps = tuple(Step(location, what) for _, what in flow.steps)
+                    flows.add(DataFlow(source, sink, steps, flow.origin))
+    return flows, risks
+
+
+def _command_lines(walker: Walker, call: Node, scope: Scope) -> Iterator[tuple[str, str]]:
+    """The command lines a call runs, with the API that runs each."""
+    passed = walker.evaluator.call_arguments(call, scope)
+    for callee in walker.evaluator.callee(call, scope):
+        entry, _ = walker.entry(callee)
+        if entry is not None and entry.trigger == "call":
+            site = walker.site(passed.positional, passed.open_from)
+            for line in command_lines(entry, site):
+                yield entry.api, line
+
+
+def origin(tracer: Tracer, source: Evidence) -> str:
+    """For a fetch, its URL as folded (unknown parts ``*``); else empty."""
+    if source.capability.kind != Kind.NET_CONNECT:
+        return ""
+    node = tracer.node_of(source)
+    given = arguments(node) if node is not None and node.type in CALLS else []
+    if not given:
+        return ""
+    values = tracer.walker.evaluator.evaluate(given[0], tracer.scope_of(node)) \
+        if node is not None else ()
+    for value in values:
+        written = text_of(value)
+        if written is not None and written.strip(HOLE):
+            return written.replace(HOLE, "*")
+    return ""
+

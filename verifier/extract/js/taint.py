@@ -1,0 +1,337 @@
+"""Where the value of a JavaScript expression may come from: the sources (reads and fetches
+recorded as evidence) it carries, each with the hops it took.
+
+Taint is flow-insensitive like the bindings: a name carries what any of its bindings carries
+(declarations, assignments, destructuring, the arguments of every call of its function, and
+``x.k = v`` stores into it). Calls of the file's functions carry what those return; other
+calls carry what their arguments and receiver carry (``JSON.stringify``, ``Buffer.from``,
+``.toString()``); a callback's parameters carry what its call reads (``https.get(u, res =>
+…)``) and what its receiver carries (``.then(cb)``). Each expression is traced once, and a
+value that depends on itself stops at the cycle.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from verifier.capability import Kind
+from verifier.extract.facts import Step
+from verifier.extract.js.calls import unwrap
+from verifier.extract.js.scope import Expr, Scope
+from verifier.extract.js.syntax import CLASSES, FUNCTIONS, TYPE_WRAPPERS, Node, field, inner, text
+from verifier.extract.values import Func
+from verifier.model import Evidence
+
+if TYPE_CHECKING:
+    from verifier.extract.js.walker import Walker
+
+Taint = dict[Evidence, tuple[Step, ...]]
+"""The sources a value carries, each with the hops from the source to the value."""
+
+SOURCE_KINDS = frozenset({Kind.ENV_READ, Kind.FS_READ, Kind.MAIL_READ, Kind.NET_CONNECT})
+"""Evidence whose expression produces a value worth following: a read, or a response."""
+CALLS = frozenset({"call_expression", "new_expression"})
+MAX_DEPTH = 200
+"""Nesting past which tracing stops: hostile files nest deeper than Python's stack."""
+_OPAQUE = FUNCTIONS | CLASSES | {"string", "number", "regex", "true", "false", "null",
+                                 "undefined", "this", "comment"}
+"""Expressions that carry nothing: constants, and functions (their calls are traced)."""
+
+
+def merge(*taints: Taint) -> Taint:
+    """The union of taints; per source, the shortest path is kept."""
+    found: Taint = {}
+    for taint in taints:
+        for source, steps in taint.items():
+            if source not in found or len(steps) < len(found[source]):
+                found[source] = steps
+    return found
+
+
+def then(taint: Taint, step: Step) -> Taint:
+    """The taint after one more hop."""
+    return {source: (*steps, step) for source, steps in taint.items()}
+
+
+def arguments(call: Node) -> list[Node]:
+    """The argument expressions of a call or ``new`` (a tagged template is one)."""
+    given = field(call, "arguments")
+    if given is None:
+        return []
+    if given.type == "template_string":
+        return [given]
+    return [a for a in given.named_children if a.type != "comment"]
+
+
+class Tracer:
+    """Traces the expressions of one walked file back to their sources."""
+
+    def __init__(self, walker: Walker, root: Node) -> None:
+        self.walker = walker
+        self.stores: dict[tuple[int, str], list[Node]] = {}
+        """Right-hand sides of ``x.k = v``, ``x[k] = v`` and ``x += v``, by (scope of x, x)."""
+        self.functions: dict[int, Node] = {}
+        """The function node of each function scope (by the scope's id)."""
+        self._memo: dict[int, Taint] = {}
+        self._busy: set[int] = set()
+        self._depth = 0
+        self._nodes: dict[Evidence, Node] = {}
+        self._index(root)
+
+    # --- the tree ---------------------------------------------------------------------------
+    def _index(self, root: Node) -> None:
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            scope = self.walker.binder.scopes.get(node.id)
+            if scope is not None:
+                self.functions[id(scope)] = node
+            if node.type in ("assignment_expression", "augmented_assignment_expression"):
+                self._store(node)
+            stack.extend(node.named_children)
+
+    def _store(self, node: Node) -> None:
+        left, right = field(node, "left"), field(node, "right")
+        if left is None or right is None:
+            return
+        if node.type == "augmented_assignment_expression" and left.type == "identifier":
+            base: Node | None = left  # x += y: the binder leaves y out (a cycle through x)
+        elif left.type in ("member_expression", "subscript_expression"):
+            base = field(left, "object")
+        else:
+            return
+        while base is not None and base.type in ("member_expression", "subscript_expression"):
+            base = field(base, "object")
+        if base is not None and base.type == "identifier":
+            owner = self.scope_of(node).owner(text(base))
+            self.stores.setdefault((id(owner), text(base)), []).append(right)
+
+    def scope_of(self, node: Node) -> Scope:
+        """The innermost scope a node of the file's tree is in."""
+        current: Node | None = node
+        while current is not None:
+            scope = self.walker.binder.scopes.get(current.id)
+            if scope is not None:
+                return scope
+            current = current.parent
+        return self.walker.binder.program
+
+    def sources(self, node: Node, kinds: frozenset[Kind] = SOURCE_KINDS) -> Taint:
+        """The evidence of these kinds recorded at a node, as sources."""
+        return {e: () for e in sorted(self.walker.recorded.get(node.id, ()))
+                if e.capability.kind in kinds}
+
+    def node_of(self, evidence: Evidence) -> Node | None:
+        """The node of the file's tree a piece of evidence was recorded at."""
+        if not self._nodes:
+            self._nodes = {e: self.walker.nodes[i] for i, found in self.walker.recorded.items()
+                           for e in found}
+        return self._nodes.get(evidence)
+
+    def function_of(self, node: Node) -> str:
+        """The qualified name of the function a node is in, empty at program level."""
+        scope: Scope | None = self.scope_of(node)
+        while scope is not None and scope.kind != "function":
+            scope = scope.parent
+        return scope.name if scope is not None else ""
+
+    def producers(self, node: Node, scope: Scope) -> list[Node]:
+        """The calls whose result an expression may be, through names and parentheses."""
+        found: list[Node] = []
+        seen: set[int] = set()
+        stack = [(node, scope)]
+        while stack:
+            current, where = stack.pop()
+            if current.id in seen:
+                continue
+            seen.add(current.id)
+            if current.type in TYPE_WRAPPERS and (content := inner(current)) is not None:
+                stack.append((content, where))
+            elif current.type in CALLS:
+                found.append(current)
+            elif current.type == "identifier":
+                stack += [(b.node, b.scope) for b in where.find(text(current)) or []
+                          if isinstance(b, Expr)]
+        return found
+
+    def step(self, node: Node, what: str) -> Step:
+        """A hop at a node."""
+        return Step(self.walker.location(node), what)
+
+    # --- tracing ----------------------------------------------------------------------------
+    def taint(self, node: Node, scope: Scope) -> Taint:
+        """The sources an expression's value may carry."""
+        if node.id in self._memo:
+            return self._memo[node.id]
+        if node.id in self._busy or self._depth > MAX_DEPTH:
+            return {}
+        self._busy.add(node.id)
+        self._depth += 1
+        try:
+            found = self.sources(node) or self._compute(node, scope)
+        finally:
+            self._busy.discard(node.id)
+            self._depth -= 1
+        self._memo[node.id] = found
+        return found
+
+    def union(self, nodes: Iterable[Node], scope: Scope) -> Taint:
+        """What any of several expressions carries."""
+        return merge(*(self.taint(n, scope) for n in nodes))
+
+    def _compute(self, node: Node, scope: Scope) -> Taint:
+        if node.type in _OPAQUE:
+            return {}
+        handler = _HANDLERS.get(node.type)
+        if handler is not None:
+            return handler(self, node, scope)
+        return self.union(node.named_children, scope)
+
+    def name(self, name: str, scope: Scope) -> Taint:
+        """What a name carries through all its bindings, stores and callback parameters."""
+        bindings = scope.find(name)
+        if bindings is None:
+            return {}
+        owner = scope.owner(name)
+        found = merge(*(self._binding(b, name, owner) for b in bindings
+                        if isinstance(b, Expr)))
+        stored = [then(self.taint(v, self.scope_of(v)), self.step(v, f"stored in {name}"))
+                  for v in self.stores.get((id(owner), name), [])]
+        return merge(found, *stored, self._callback(owner, name))
+
+    def _binding(self, binding: Expr, name: str, owner: Scope) -> Taint:
+        node = binding.node
+        found = merge(self.taint(node, binding.scope), self._destructured(binding))
+        parent = node.parent
+        if parent is not None and parent.type == "arguments" and owner.kind == "function":
+            what = f"passed to {_short(owner.name)}() as {name}"
+        else:
+            what = f"assigned to {name}"
+        return then(found, self.step(node, what))
+
+    def _destructured(self, binding: Expr) -> Taint:
+        """``const { KEY } = process.env``: the read is recorded at the declaration."""
+        parent = binding.node.parent
+        if parent is None or parent.type != "variable_declarator":
+            return {}
+        key = binding.path[0] if binding.path else None
+        return {e: s for e, s in self.sources(parent).items()
+                if not isinstance(key, str) or e.capability.scope in (key, "*")}
+
+    def _callback(self, owner: Scope, name: str) -> Taint:
+        """A parameter of a function passed to a call: what that call reads or its receiver
+        carries (``https.get(u, res => …)``, ``fetch(u).then(r => …)``)."""
+        function = self.functions.get(id(owner))
+        holder = function.parent if function is not None else None
+        call = holder.parent if holder is not None and holder.type == "arguments" else None
+        if function is None or call is None or call.type not in CALLS or \
+                name not in _parameter_names(function):
+            return {}
+        target = field(call, "function")
+        receiver = field(target, "object") if target is not None and target.type in (
+            "member_expression", "subscript_expression") else None
+        found = merge(self.sources(call), self.taint(receiver, self.scope_of(call))
+                      if receiver is not None else {})
+        called = text(field(target, "property") or target) if target is not None else "new"
+        return then(found, self.step(function, f"passed to {called}() callback as {name}"))
+
+    def call(self, node: Node, scope: Scope) -> Taint:
+        """What a call returns: its function's returns, else its arguments and receiver."""
+        callees = [unwrap(c, [])[0] for c in self.walker.evaluator.callee(node, scope)]
+        local = [c.name for c in callees if isinstance(c, Func) and self._traced(c)]
+        if local:
+            return merge(*(self._returned(name) for name in local))
+        target = field(node, "function")
+        receiver = field(target, "object") if target is not None and target.type in (
+            "member_expression", "subscript_expression") else None
+        given = arguments(node)
+        return self.union([receiver, *given] if receiver is not None else given, scope)
+
+    def _traced(self, callee: Func) -> bool:
+        """A function of this file whose returns are followed (not a class: ``new K()``)."""
+        evaluator = self.walker.evaluator
+        return bool(callee.name) and callee.file == self.walker.context.relative and \
+            callee.name in evaluator.functions and callee.name not in evaluator.classes
+
+    def _returned(self, function: str) -> Taint:
+        found: list[Taint] = []
+        for scope in self.walker.evaluator.functions.get(function, []):
+            for binding in scope.returns:
+                if isinstance(binding, Expr):
+                    found.append(then(self.taint(binding.node, binding.scope),
+                                      self.step(binding.node,
+                                                f"returned by {_short(function)}()")))
+        return merge(*found)
+
+
+def _short(name: str) -> str:
+    return name.rsplit(".", 1)[-1]
+
+
+def _parameter_names(function: Node) -> set[str]:
+    """The names a function's parameters bind (through patterns and defaults)."""
+    parameters = field(function, "parameters") or field(function, "parameter")
+    names: set[str] = set()
+    stack = [parameters] if parameters is not None else []
+    while stack:
+        node = stack.pop()
+        if node.type in ("identifier", "shorthand_property_identifier_pattern"):
+            names.add(text(node))
+        stack.extend(node.named_children)
+    return names
+
+
+def _member(tracer: Tracer, node: Node, scope: Scope) -> Taint:
+    target = field(node, "object")
+    return tracer.taint(target, scope) if target is not None else {}
+
+
+def _identifier(tracer: Tracer, node: Node, scope: Scope) -> Taint:
+    return tracer.name(text(node), scope)
+
+
+def _template(tracer: Tracer, node: Node, scope: Scope) -> Taint:
+    parts = [p for s in node.named_children if s.type == "template_substitution"
+             for p in s.named_children]
+    return tracer.union(parts, scope)
+
+
+def _fields(*names: str) -> Callable[[Tracer, Node, Scope], Taint]:
+    def trace(tracer: Tracer, node: Node, scope: Scope) -> Taint:
+        found = [f for n in names if (f := field(node, n)) is not None]
+        return tracer.union(found, scope)
+    return trace
+
+
+def _wrapped(tracer: Tracer, node: Node, scope: Scope) -> Taint:
+    content = inner(node)
+    return tracer.taint(content, scope) if content is not None else {}
+
+
+def _last(tracer: Tracer, node: Node, scope: Scope) -> Taint:
+    children = node.named_children
+    return tracer.taint(children[-1], scope) if children else {}
+
+
+def _binary(tracer: Tracer, node: Node, scope: Scope) -> Taint:
+    """``a + b + c…``: the chain is flattened, not recursed into."""
+    leaves: list[Node] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "binary_expression":
+            stack.extend(current.named_children)
+        else:
+            leaves.append(current)
+    return tracer.union(leaves, scope)
+
+
+_HANDLERS: dict[str, Callable[[Tracer, Node, Scope], Taint]] = {
+    "identifier": _identifier, "shorthand_property_identifier": _identifier,
+    "member_expression": _member, "subscript_expression": _member,
+    "call_expression": Tracer.call, "new_expression": Tracer.call,
+    "template_string": _template, "binary_expression": _binary,
+    "ternary_expression": _fields("consequence", "alternative"),
+    "assignment_expression": _fields("right"), "pair": _fields("value"),
+    "sequence_expression": _last, **{wrapper: _wrapped for wrapper in TYPE_WRAPPERS},
+}
