@@ -76,9 +76,10 @@ def _into_streams(tracer: Tracer) -> Iterator[DataFlow]:
     """``req.write(data)`` on what ``https.request`` returned: data reaches the request."""
     for call, scope in tracer.walker.binder.calls:
         target = field(call, "function")
-        written = field(target, "object") if target is not None and \
-            target.type == "member_expression" else None
-        if written is None or text(field(target, "property")) not in WRITE_METHODS:
+        if target is None or target.type != "member_expression":
+            continue
+        written, method = field(target, "object"), field(target, "property")
+        if written is None or method is None or text(method) not in WRITE_METHODS:
             continue
         sinks = sorted({e for producer in tracer.producers(written, scope)
                         for e in tracer.sources(producer, STREAM_KINDS)})
