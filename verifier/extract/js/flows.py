@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Iterator
 from verifier.capability import FS_KINDS, Kind
 from verifier.catalog import Effect, Entry
 from verifier.extract.facts import DataFlow, Risk, Step
-from verifier.extract.js.apply import command_lines
+from verifier.extract.js.apply import command_analyses
 from verifier.extract.js.calls import OBJECT, property_of
 from verifier.extract.js.download import RUN_SCOPES, downloads
 from verifier.extract.js.scope import Scope
 from verifier.extract.js.syntax import Node, field, text
 from verifier.extract.js.taint import CALLS, Taint, Tracer, arguments, then
-from verifier.extract.shell import analyse_shell
+from verifier.extract.shell import ShellAnalysis
 from verifier.extract.values import HOLE, Obj, Seq, text_of
 from verifier.model import Evidence
 
@@ -118,7 +118,7 @@ def _into_streams(tracer: Tracer) -> Iterator[DataFlow]:
 
 
 def _commands(tracer: Tracer) -> tuple[set[DataFlow], set[Risk]]:
-    """Flows and risks inside the command lines the file runs, located at the call."""
+    """Flows and risks inside the commands the file runs, located at the call."""
     walker = tracer.walker
     flows: set[DataFlow] = set()
     risks: set[Risk] = set()
@@ -126,31 +126,29 @@ def _commands(tracer: Tracer) -> tuple[set[DataFlow], set[Risk]]:
         recorded = walker.recorded.get(call.id, set())
         if not recorded:
             continue
-        location, function = next(iter(recorded)).location, next(iter(recorded)).function
-        for api, line in _command_lines(walker, call, scope):
-            analysis = analyse_shell(line, walker.context.files, walker.context.relative)
+        location = walker.location(call)
+        for api, analysis in _analyses(walker, call, scope):
             risks |= {Risk(kind, location, quoted.replace(HOLE, "*"))
                       for kind, _, quoted in analysis.risks}
             for flow in analysis.flows:
-                source = Evidence(flow.source.capability, location,
-                                  f"{api} -> {flow.source.via}", function)
-                sink = Evidence(flow.sink.capability, location, f"{api} -> {flow.sink.via}",
-                                function)
+                source, sink = (Evidence(found.capability, location, f"{api} -> {found.via}",
+                                         tracer.function_of(call))
+                                for found in (flow.source, flow.sink))
                 if source in recorded and sink in recorded:
                     steps = tuple(Step(location, what) for _, what in flow.steps)
                     flows.add(DataFlow(source, sink, steps, flow.origin))
     return flows, risks
 
 
-def _command_lines(walker: Walker, call: Node, scope: Scope) -> Iterator[tuple[str, str]]:
-    """The command lines a call runs, with the API that runs each."""
+def _analyses(walker: Walker, call: Node, scope: Scope) -> Iterator[tuple[str, ShellAnalysis]]:
+    """The shell analyses of what a call runs, with the API that runs it."""
     passed = walker.evaluator.call_arguments(call, scope)
     for callee in walker.evaluator.callee(call, scope):
         entry, _ = walker.entry(callee)
         if entry is not None and entry.trigger == "call":
             site = walker.site(passed.positional, passed.open_from)
-            for line in command_lines(entry, site):
-                yield entry.api, line
+            for analysis in command_analyses(entry, site):
+                yield entry.api, analysis
 
 
 def origin(tracer: Tracer, source: Evidence) -> str:
