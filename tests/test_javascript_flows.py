@@ -318,3 +318,18 @@ def test_a_response_piped_into_a_file_then_run() -> None:
         ("net.connect(r.example.org)", 5, "fs.write(/tmp/agent)", 6, received),
         ("net.connect(r.example.org)", 5, "code.dynamic(download)", 7,
          (*received, (6, "written to /tmp/agent")))}
+
+
+def test_a_secret_kept_in_a_field_of_a_class() -> None:
+    source = ('class Client {\n'
+              '  constructor(key) { this.key = key; }\n'
+              '  send(data) {\n'
+              '    return fetch("https://s.example.org/v1", { method: "POST", body: data,\n'
+              '                                               headers: { auth: this.key } });\n'
+              '  }\n'
+              '}\n'
+              'const c = new Client(process.env.S_KEY);\n'
+              'c.send("ping");\n')
+    assert flows(source) == {("env.read(S_KEY)", 8, "net.connect(s.example.org)", 4,
+                              ((8, "passed to constructor() as key"),
+                               (2, "stored in this.key")))}

@@ -104,12 +104,34 @@ class Tracer:
             base = field(left, "object")
         else:
             return
+        if left.type == "member_expression" and base is not None and base.type == "this":
+            self._store_field(left, right)
+            return
         while base is not None and base.type in ("member_expression", "subscript_expression"):
             base = field(base, "object")
         if base is not None and base.type == "identifier":
             owner = self.scope_of(node).owner(text(base))
             self.stores.setdefault((id(owner), text(base)), []).append(
                 (right, f"stored in {text(base)}"))
+
+    def _store_field(self, left: Node, right: Node) -> None:
+        """``this.key = v`` in a method: what ``this.key`` reads in any method of the class."""
+        key = self._field_key(left)
+        if key is not None:
+            self.stores.setdefault(key, []).append((right, f"stored in {text(left)}"))
+
+    def _field_key(self, member: Node) -> tuple[int, str] | None:
+        scope: Scope | None = self.scope_of(member)
+        while scope is not None and scope.kind != "class":
+            scope = scope.parent
+        name = field(member, "property")
+        return (id(scope), f"this.{text(name)}") if scope is not None and name else None
+
+    def own_field(self, node: Node, scope: Scope) -> Taint:
+        """``this.key``: what the class's methods store there."""
+        key = self._field_key(node)
+        return merge(*(then(self.taint(v, self.scope_of(v)), self.step(v, what))
+                       for v, what in self.stores.get(key, []))) if key is not None else {}
 
     def _loop(self, node: Node) -> None:
         """``for (const x of xs)``: x holds the items of xs (the binder leaves them out)."""
@@ -316,6 +338,8 @@ def _names(pattern: Node) -> set[str]:
 
 def _member(tracer: Tracer, node: Node, scope: Scope) -> Taint:
     target = field(node, "object")
+    if target is not None and target.type == "this" and node.type == "member_expression":
+        return tracer.own_field(node, scope)
     return tracer.taint(target, scope) if target is not None else {}
 
 
