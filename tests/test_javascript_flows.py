@@ -331,5 +331,5 @@ def test_a_secret_kept_in_a_field_of_a_class() -> None:
               'const c = new Client(process.env.S_KEY);\n'
               'c.send("ping");\n')
     assert flows(source) == {("env.read(S_KEY)", 8, "net.connect(s.example.org)", 4,
-                              ((8, "passed to constructor() as key"),
+                              ((8, "passed to Client() as key"),
                                (2, "stored in this.key")))}

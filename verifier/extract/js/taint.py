@@ -315,7 +315,8 @@ class Tracer:
 
 
 def _short(name: str) -> str:
-    return name.rsplit(".", 1)[-1]
+    """The name a function is called by: ``new Client(k)`` calls ``Client.constructor``."""
+    return name.removesuffix(".constructor").rsplit(".", 1)[-1]
 
 
 def _parameter_names(function: Node) -> set[str]:
