@@ -52,7 +52,7 @@ def _extract(path: Path, relative: str, source: bytes, files: frozenset[str],
     context = Context(path, relative, files, load_catalog("javascript"), source, snippet)
     try:
         walker = walk(tree.root_node, context, sink)
-        flows = file_flows(walker, tree.root_node)
+        flows = file_flows(walker)
     except (TooDeep, RecursionError):
         return Unverifiable(path, "unparseable", f"{relative} is nested too deeply to analyse")
     return Parsed(path, tuple(sorted(sink.evidence | set(flows.evidence))),

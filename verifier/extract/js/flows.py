@@ -49,9 +49,9 @@ class Flows:
     risks: tuple[Risk, ...] = ()
 
 
-def file_flows(walker: Walker, root: Node) -> Flows:
-    """The data flows of a walked file (``root``: its tree)."""
-    tracer = Tracer(walker, root)
+def file_flows(walker: Walker) -> Flows:
+    """The data flows of a walked file."""
+    tracer = Tracer(walker)
     found = set(_into_calls(tracer)) | set(_into_streams(tracer))
     shell_flows, risks = _commands(tracer)
     found |= shell_flows

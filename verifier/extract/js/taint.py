@@ -67,34 +67,30 @@ def arguments(call: Node) -> list[Node]:
 class Tracer:
     """Traces the expressions of one walked file back to their sources."""
 
-    def __init__(self, walker: Walker, root: Node) -> None:
+    def __init__(self, walker: Walker) -> None:
         self.walker = walker
-        self.stores: dict[tuple[int, str], list[tuple[Node, str]]] = {}
-        """Values put into a name besides its bindings — ``x.k = v``, ``x[k] = v``,
-        ``x += v``, ``for (const x of v)`` — by (scope of x, x), with the hop's words."""
-        self.functions: dict[int, Node] = {}
-        """The function node of each function scope (by the scope's id)."""
+        self._stores: dict[tuple[int, str], list[tuple[Node, str]]] | None = None
         self._memo: dict[int, Taint] = {}
         self._busy: set[int] = set()
         self._depth = 0
         self._nodes: dict[Evidence, Node] = {}
-        self._index(root)
+
+    @property
+    def stores(self) -> dict[tuple[int, str], list[tuple[Node, str]]]:
+        """Values put into a name besides its bindings — ``x.k = v``, ``x[k] = v``,
+        ``x += v``, ``for (const x of v)`` — by (scope of x, x), with the hop's words;
+        collected when a name is first traced."""
+        if self._stores is None:
+            self._stores = {}
+            for node, scope in self.walker.binder.stores:
+                if node.type == "for_in_statement":
+                    self._loop(node, scope)
+                else:
+                    self._store(node, scope)
+        return self._stores
 
     # --- the tree ---------------------------------------------------------------------------
-    def _index(self, root: Node) -> None:
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            scope = self.walker.binder.scopes.get(node.id)
-            if scope is not None:
-                self.functions[id(scope)] = node
-            if node.type in ("assignment_expression", "augmented_assignment_expression"):
-                self._store(node)
-            elif node.type == "for_in_statement":
-                self._loop(node)
-            stack.extend(node.named_children)
-
-    def _store(self, node: Node) -> None:
+    def _store(self, node: Node, scope: Scope) -> None:
         left, right = field(node, "left"), field(node, "right")
         if left is None or right is None:
             return
@@ -110,7 +106,7 @@ class Tracer:
         while base is not None and base.type in ("member_expression", "subscript_expression"):
             base = field(base, "object")
         if base is not None and base.type == "identifier":
-            owner = self.scope_of(node).owner(text(base))
+            owner = scope.owner(text(base))
             self.stores.setdefault((id(owner), text(base)), []).append(
                 (right, f"stored in {text(base)}"))
 
@@ -133,12 +129,11 @@ class Tracer:
         return merge(*(then(self.taint(v, self.scope_of(v)), self.step(v, what))
                        for v, what in self.stores.get(key, []))) if key is not None else {}
 
-    def _loop(self, node: Node) -> None:
+    def _loop(self, node: Node, scope: Scope) -> None:
         """``for (const x of xs)``: x holds the items of xs (the binder leaves them out)."""
         left, right = field(node, "left"), field(node, "right")
         if left is None or right is None:
             return
-        scope = self.scope_of(node)
         for name in _names(left):
             self.stores.setdefault((id(scope.owner(name)), name), []).append(
                 (right, f"assigned to {name}"))
@@ -271,7 +266,7 @@ class Tracer:
     def _callback(self, owner: Scope, name: str) -> Taint:
         """A parameter of a function passed to a call: what that call reads or its receiver
         carries (``https.get(u, res => …)``, ``fetch(u).then(r => …)``)."""
-        function = self.functions.get(id(owner))
+        function = self.walker.binder.nodes.get(owner)
         holder = function.parent if function is not None else None
         call = holder.parent if holder is not None and holder.type == "arguments" else None
         if function is None or call is None or call.type not in CALLS or \
