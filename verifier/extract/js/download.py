@@ -37,7 +37,7 @@ def downloads(tracer: Tracer, flows: set[DataFlow]) -> tuple[set[Evidence], set[
             for run, api in runs:
                 if _same_file(tracer, path, run):
                     run_evidence = Evidence(Capability.of(Kind.CODE_DYNAMIC, "download"),
-                                            tracer.walker.location(run), api,
+                                            tracer.walker.location(run), tracer.via(api),
                                             tracer.function_of(run))
                     step = tracer.step(path, f"written to {flow.sink.capability.scope}")
                     evidence.add(run_evidence)

@@ -54,7 +54,22 @@ class Flows:
 
 
 def file_flows(walker: Walker) -> Flows:
-    """The data flows of a walked file."""
+    """The data flows of a walked file and of the constant code it runs with ``eval``
+    (whose evidence is all located at the call that runs it)."""
+    parts = [_walk_flows(w) for w in _walks(walker)]
+    return Flows(*(tuple(sorted({item for part in parts for item in getattr(part, name)}))
+                   for name in ("flows", "evidence", "risks")))
+
+
+def _walks(walker: Walker) -> Iterator[Walker]:
+    stack = [walker]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.nested)
+
+
+def _walk_flows(walker: Walker) -> Flows:
     tracer = Tracer(walker)
     found = set(islice(chain(_into_calls(tracer), _into_streams(tracer)), MAX_FLOWS))
     shell_flows, risks = _commands(tracer)
@@ -63,12 +78,13 @@ def file_flows(walker: Walker) -> Flows:
     return Flows(tuple(sorted(found | run)), tuple(sorted(extra)), tuple(sorted(risks)))
 
 
-def flows_into(tracer: Tracer, taint: Taint, sinks: list[Evidence]) -> Iterator[DataFlow]:
-    """A flow from each source a value carries to each sink it reaches, except a call
-    into itself."""
+def flows_into(tracer: Tracer, taint: Taint, sinks: list[Evidence],
+               at: Node) -> Iterator[DataFlow]:
+    """A flow from each source a value carries to each sink it reaches (recorded at the
+    call ``at``), except a call into itself."""
     for source, steps in islice(taint.items(), MAX_SOURCES):
         for sink in sinks:
-            if source.location != sink.location:
+            if source != sink and not tracer.recorded_at(source, at):
                 yield DataFlow(source, sink, steps, tracer.origin(source))
 
 
@@ -80,7 +96,7 @@ def _into_calls(tracer: Tracer) -> Iterator[DataFlow]:
         if node.type in CALLS and sinks:
             scope = tracer.scope_of(node)
             taint = tracer.union(_inputs(walker, node, scope), scope)
-            yield from flows_into(tracer, taint, sinks)
+            yield from flows_into(tracer, taint, sinks, node)
 
 
 def _inputs(walker: Walker, call: Node, scope: Scope) -> list[Node]:
@@ -121,12 +137,13 @@ def _into_streams(tracer: Tracer) -> Iterator[DataFlow]:
         if receiver is None or method not in WRITE_METHODS | PIPE_METHODS or not given:
             continue
         written, data = (given[0], [receiver]) if method in PIPE_METHODS else (receiver, given)
-        sinks = sorted({e for producer in tracer.producers(written, scope)
-                        for e in tracer.sources(producer, STREAM_KINDS)})
-        if sinks:
-            what = "piped into" if method in PIPE_METHODS else "written to"
-            step = tracer.step(call, f"{what} {brief(written)}")
-            yield from flows_into(tracer, then(tracer.union(data, scope), step), sinks)
+        what = "piped into" if method in PIPE_METHODS else "written to"
+        for producer in tracer.producers(written, scope):
+            sinks = list(tracer.sources(producer, STREAM_KINDS))
+            if sinks:
+                step = tracer.step(call, f"{what} {brief(written)}")
+                taint = then(tracer.union(data, scope), step)
+                yield from flows_into(tracer, taint, sinks, producer)
 
 
 def brief(node: Node) -> str:
@@ -149,7 +166,8 @@ def _commands(tracer: Tracer) -> tuple[set[DataFlow], set[Risk]]:
             risks |= {Risk(kind, location, quoted.replace(HOLE, "*"))
                       for kind, _, quoted in analysis.risks}
             for flow in analysis.flows:
-                source, sink = (Evidence(found.capability, location, f"{api} -> {found.via}",
+                source, sink = (Evidence(found.capability, location,
+                                         tracer.via(f"{api} -> {found.via}"),
                                          tracer.function_of(call))
                                 for found in (flow.source, flow.sink))
                 if source in recorded and sink in recorded:

@@ -74,6 +74,7 @@ class Tracer:
         self._busy: set[int] = set()
         self._depth = 0
         self._nodes: dict[Evidence, Node] = {}
+        self._at: dict[Evidence, set[int]] = {}
         self._names: dict[tuple[int, str], Taint] = {}
         self._origins: dict[Evidence, str] = {}
 
@@ -156,11 +157,18 @@ class Tracer:
                 if e.capability.kind in kinds}
 
     def node_of(self, evidence: Evidence) -> Node | None:
-        """The node of the file's tree a piece of evidence was recorded at."""
+        """A node of the walk's tree a piece of evidence was recorded at."""
         if not self._nodes:
-            self._nodes = {e: self.walker.nodes[i] for i, found in self.walker.recorded.items()
-                           for e in found}
+            for i, found in self.walker.recorded.items():
+                for e in found:
+                    self._nodes.setdefault(e, self.walker.nodes[i])
+                    self._at.setdefault(e, set()).add(i)
         return self._nodes.get(evidence)
+
+    def recorded_at(self, evidence: Evidence, node: Node) -> bool:
+        """The evidence was recorded at this node."""
+        self.node_of(evidence)
+        return node.id in self._at.get(evidence, ())
 
     def origin(self, source: Evidence) -> str:
         """For a fetch, its URL as folded (unknown parts ``*``; an options object's ``url``);
@@ -183,8 +191,17 @@ class Tracer:
                 return written.replace(HOLE, "*")
         return ""
 
+    def via(self, api: str) -> str:
+        """The ``via`` of evidence of an API called in this walk (after the ``eval`` that
+        runs it, for code in a string)."""
+        origin = self.walker.origin
+        return f"{origin.via} -> {api}" if origin is not None else api
+
     def function_of(self, node: Node) -> str:
-        """The qualified name of the function a node is in, empty at program level."""
+        """The qualified name of the function a node is in, empty at program level (for code
+        run by ``eval``, the function of the call that runs it)."""
+        if self.walker.origin is not None:
+            return self.walker.origin.function
         scope: Scope | None = self.scope_of(node)
         while scope is not None and scope.kind != "function":
             scope = scope.parent

@@ -76,8 +76,10 @@ class Walker:
         self.stack: list[Scope] = [binder.program]
         self.consumed: set[int] = set()
         self.recorded: dict[int, set[Evidence]] = {}
-        """Evidence of this file's own tree by the id of the node it is recorded at."""
+        """Evidence by the id of the node of this walk's tree it is recorded at."""
         self.nodes: dict[int, Node] = {}
+        self.nested: list[Walker] = []
+        """The walks of constant code this one runs with ``eval``."""
         entries = context.catalog.entries.values()
         self.by_trigger = {trigger: {e.api: e for e in entries if e.trigger == trigger}
                            for trigger in ("reference", "subscript", "import")}
@@ -151,9 +153,8 @@ class Walker:
 
     def _add(self, node: Node, evidence: Evidence) -> None:
         self.sink.evidence.add(evidence)
-        if self.origin is None:  # code run by eval is located at the call, not in this tree
-            self.recorded.setdefault(node.id, set()).add(evidence)
-            self.nodes[node.id] = node
+        self.recorded.setdefault(node.id, set()).add(evidence)
+        self.nodes[node.id] = node
 
     def _nested(self, node: Node, code: str, via: str, decoded: bool) -> None:
         """Analyse constant code run by eval, located at the call that runs it."""
@@ -168,7 +169,8 @@ class Walker:
         nested = Context(self.context.path, self.context.relative, self.context.files,
                          self.context.catalog, code.encode("utf-8", "surrogatepass"))
         try:
-            walk(tree.root_node, nested, self.sink, origin, self.depth + 1, self)
+            self.nested.append(walk(tree.root_node, nested, self.sink, origin,
+                                    self.depth + 1, self))
         except TooDeep:
             self._add(node, Evidence(Capability.of(Kind.CODE_DYNAMIC, "eval"),
                                      origin.location, via, origin.function))
