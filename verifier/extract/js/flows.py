@@ -21,7 +21,7 @@ from verifier.extract.js.apply import command_analyses
 from verifier.extract.js.download import RUN_SCOPES, downloads
 from verifier.extract.js.scope import Scope
 from verifier.extract.js.syntax import Node, field, text
-from verifier.extract.js.taint import CALLS, Taint, Tracer, arguments, then
+from verifier.extract.js.taint import CALLS, Taint, Tracer, arguments, brief, then
 from verifier.extract.shell import ShellAnalysis
 from verifier.extract.values import HOLE
 from verifier.model import Evidence
@@ -34,8 +34,6 @@ STREAM_KINDS = frozenset({Kind.NET_CONNECT, Kind.MAIL_SEND, Kind.FS_WRITE})
 """Sinks whose call returns something written to later (a request, a socket, a stream)."""
 WRITE_METHODS = frozenset({"write", "end", "send"})
 """Methods of a request, socket or stream that send or store their argument."""
-BRIEF = 40
-"""Longest expression text quoted in a step."""
 PIPE_METHODS = frozenset({"pipe"})
 """Methods of a readable stream that write what it reads into their argument."""
 MAX_SOURCES = 16
@@ -144,12 +142,6 @@ def _into_streams(tracer: Tracer) -> Iterator[DataFlow]:
                 step = tracer.step(call, f"{what} {brief(written)}")
                 taint = then(tracer.union(data, scope), step)
                 yield from flows_into(tracer, taint, sinks, producer)
-
-
-def brief(node: Node) -> str:
-    """The text of an expression, cut short for a step's words."""
-    written = " ".join(text(node).split())
-    return written if len(written) <= BRIEF else written[:BRIEF - 1] + "…"
 
 
 def _commands(tracer: Tracer) -> tuple[set[DataFlow], set[Risk]]:

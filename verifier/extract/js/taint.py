@@ -18,6 +18,7 @@ from verifier.capability import Kind
 from verifier.extract.facts import Step
 from verifier.extract.js.calls import OBJECT, property_of, unwrap
 from verifier.extract.js.scope import Binding, Expr, Scope
+from verifier.extract.js.stores import Stores, collect_stores, field_key, names, scope_of
 from verifier.extract.js.syntax import CLASSES, FUNCTIONS, TYPE_WRAPPERS, Node, field, inner, text
 from verifier.extract.values import HOLE, Func, Obj, Seq, text_of
 from verifier.model import Evidence
@@ -31,6 +32,8 @@ Taint = dict[Evidence, tuple[Step, ...]]
 SOURCE_KINDS = frozenset({Kind.ENV_READ, Kind.FS_READ, Kind.MAIL_READ, Kind.NET_CONNECT})
 """Evidence whose expression produces a value worth following: a read, or a response."""
 CALLS = frozenset({"call_expression", "new_expression"})
+BRIEF = 40
+"""Longest expression text quoted in a step."""
 MAX_DEPTH = 150
 """Nesting past which expressions are scanned, not traced: hostile files nest deeper
 than Python's stack."""
@@ -54,6 +57,12 @@ def then(taint: Taint, step: Step) -> Taint:
     return {source: (*steps, step) for source, steps in taint.items()}
 
 
+def brief(node: Node) -> str:
+    """The text of an expression, cut short for a step's words."""
+    written = " ".join(text(node).split())
+    return written if len(written) <= BRIEF else written[:BRIEF - 1] + "…"
+
+
 def arguments(call: Node) -> list[Node]:
     """The argument expressions of a call or ``new`` (a tagged template is one)."""
     given = field(call, "arguments")
@@ -69,7 +78,7 @@ class Tracer:
 
     def __init__(self, walker: Walker) -> None:
         self.walker = walker
-        self._stores: dict[tuple[int, str], list[tuple[Node, str]]] | None = None
+        self._stores: Stores | None = None
         self._memo: dict[int, Taint] = {}
         self._busy: set[int] = set()
         self._depth = 0
@@ -79,77 +88,22 @@ class Tracer:
         self._origins: dict[Evidence, str] = {}
 
     @property
-    def stores(self) -> dict[tuple[int, str], list[tuple[Node, str]]]:
-        """Values put into a name besides its bindings — ``x.k = v``, ``x[k] = v``,
-        ``x += v``, ``for (const x of v)`` — by (scope of x, x), with the hop's words;
-        collected when a name is first traced."""
+    def stores(self) -> Stores:
+        """Values put into names besides their bindings, collected when a name is first
+        traced."""
         if self._stores is None:
-            self._stores = {}
-            for node, scope in self.walker.binder.stores:
-                if node.type == "for_in_statement":
-                    self._loop(node, scope)
-                else:
-                    self._store(node, scope)
+            self._stores = collect_stores(self.walker.binder)
         return self._stores
-
-    # --- the tree ---------------------------------------------------------------------------
-    def _store(self, node: Node, scope: Scope) -> None:
-        left, right = field(node, "left"), field(node, "right")
-        if left is None or right is None:
-            return
-        if node.type == "augmented_assignment_expression" and left.type == "identifier":
-            base: Node | None = left  # x += y: the binder leaves y out (a cycle through x)
-        elif left.type in ("member_expression", "subscript_expression"):
-            base = field(left, "object")
-        else:
-            return
-        if left.type == "member_expression" and base is not None and base.type == "this":
-            self._store_field(left, right)
-            return
-        while base is not None and base.type in ("member_expression", "subscript_expression"):
-            base = field(base, "object")
-        if base is not None and base.type == "identifier":
-            owner = scope.owner(text(base))
-            self.stores.setdefault((id(owner), text(base)), []).append(
-                (right, f"stored in {text(base)}"))
-
-    def _store_field(self, left: Node, right: Node) -> None:
-        """``this.key = v`` in a method: what ``this.key`` reads in any method of the class."""
-        key = self._field_key(left)
-        if key is not None:
-            self.stores.setdefault(key, []).append((right, f"stored in {text(left)}"))
-
-    def _field_key(self, member: Node) -> tuple[int, str] | None:
-        scope: Scope | None = self.scope_of(member)
-        while scope is not None and scope.kind != "class":
-            scope = scope.parent
-        name = field(member, "property")
-        return (id(scope), f"this.{text(name)}") if scope is not None and name else None
 
     def own_field(self, node: Node, scope: Scope) -> Taint:
         """``this.key``: what the class's methods store there."""
-        key = self._field_key(node)
+        key = field_key(self.walker.binder, node)
         return merge(*(then(self.taint(v, self.scope_of(v)), self.step(v, what))
                        for v, what in self.stores.get(key, []))) if key is not None else {}
 
-    def _loop(self, node: Node, scope: Scope) -> None:
-        """``for (const x of xs)``: x holds the items of xs (the binder leaves them out)."""
-        left, right = field(node, "left"), field(node, "right")
-        if left is None or right is None:
-            return
-        for name in _names(left):
-            self.stores.setdefault((id(scope.owner(name)), name), []).append(
-                (right, f"assigned to {name}"))
-
     def scope_of(self, node: Node) -> Scope:
-        """The innermost scope a node of the file's tree is in."""
-        current: Node | None = node
-        while current is not None:
-            scope = self.walker.binder.scopes.get(current.id)
-            if scope is not None:
-                return scope
-            current = current.parent
-        return self.walker.binder.program
+        """The innermost scope a node of the walk's tree is in."""
+        return scope_of(self.walker.binder, node)
 
     def sources(self, node: Node, kinds: frozenset[Kind] = SOURCE_KINDS) -> Taint:
         """The evidence of these kinds recorded at a node, as sources."""
@@ -324,7 +278,7 @@ class Tracer:
             "member_expression", "subscript_expression") else None
         found = merge(self.sources(call), self.taint(receiver, self.scope_of(call))
                       if receiver is not None else {})
-        called = text(field(target, "property") or target) if target is not None else "new"
+        called = brief(field(target, "property") or target) if target is not None else "new"
         return then(found, self.step(function, f"passed to {called}() callback as {name}"))
 
     def call(self, node: Node, scope: Scope) -> Taint:
@@ -364,19 +318,7 @@ def _short(name: str) -> str:
 def _parameter_names(function: Node) -> set[str]:
     """The names a function's parameters bind (through patterns and defaults)."""
     parameters = field(function, "parameters") or field(function, "parameter")
-    return _names(parameters) if parameters is not None else set()
-
-
-def _names(pattern: Node) -> set[str]:
-    """The identifiers in a pattern (a name, destructuring, defaults)."""
-    names: set[str] = set()
-    stack = [pattern]
-    while stack:
-        node = stack.pop()
-        if node.type in ("identifier", "shorthand_property_identifier_pattern"):
-            names.add(text(node))
-        stack.extend(node.named_children)
-    return names
+    return names(parameters) if parameters is not None else set()
 
 
 def _member(tracer: Tracer, node: Node, scope: Scope) -> Taint:
