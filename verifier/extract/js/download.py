@@ -14,7 +14,8 @@ from verifier.capability import Capability, Kind
 from verifier.extract.facts import DataFlow
 from verifier.extract.js.scope import Scope
 from verifier.extract.js.syntax import Node, text
-from verifier.extract.js.taint import Tracer, arguments
+from verifier.extract.js.places import arguments
+from verifier.extract.js.taint import Tracer
 from verifier.extract.values import HOLE, Seq, Value, text_of
 from verifier.model import Evidence
 

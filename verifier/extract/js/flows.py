@@ -21,7 +21,8 @@ from verifier.extract.js.apply import command_analyses
 from verifier.extract.js.download import RUN_SCOPES, downloads
 from verifier.extract.js.scope import Scope
 from verifier.extract.js.syntax import Node, field, text
-from verifier.extract.js.taint import CALLS, Taint, Tracer, arguments, brief, then
+from verifier.extract.js.places import CALLS, Taint, arguments, brief, then
+from verifier.extract.js.taint import Tracer
 from verifier.extract.shell import ShellAnalysis
 from verifier.extract.values import HOLE
 from verifier.model import Evidence

@@ -14,26 +14,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from verifier.capability import Kind
-from verifier.extract.facts import Step
-from verifier.extract.js.calls import OBJECT, property_of, unwrap
+from verifier.extract.js.calls import unwrap
+from verifier.extract.js.places import (CALLS, Places, Taint, arguments, brief, merge,
+                                        then)
 from verifier.extract.js.scope import Binding, Expr, Scope
-from verifier.extract.js.stores import Stores, collect_stores, field_key, names, scope_of
+from verifier.extract.js.stores import Stores, collect_stores, field_key, names
 from verifier.extract.js.syntax import CLASSES, FUNCTIONS, TYPE_WRAPPERS, Node, field, inner, text
-from verifier.extract.values import HOLE, Func, Obj, Seq, text_of
-from verifier.model import Evidence
+from verifier.extract.values import Func
 
 if TYPE_CHECKING:
     from verifier.extract.js.walker import Walker
 
-Taint = dict[Evidence, tuple[Step, ...]]
-"""The sources a value carries, each with the hops from the source to the value."""
-
-SOURCE_KINDS = frozenset({Kind.ENV_READ, Kind.FS_READ, Kind.MAIL_READ, Kind.NET_CONNECT})
-"""Evidence whose expression produces a value worth following: a read, or a response."""
-CALLS = frozenset({"call_expression", "new_expression"})
-BRIEF = 40
-"""Longest expression text quoted in a step."""
 MAX_DEPTH = 150
 """Nesting past which expressions are scanned, not traced: hostile files nest deeper
 than Python's stack."""
@@ -42,50 +33,16 @@ _OPAQUE = FUNCTIONS | CLASSES | {"string", "number", "regex", "true", "false", "
 """Expressions that carry nothing: constants, and functions (their calls are traced)."""
 
 
-def merge(*taints: Taint) -> Taint:
-    """The union of taints; per source, the shortest path is kept."""
-    found: Taint = {}
-    for taint in taints:
-        for source, steps in taint.items():
-            if source not in found or len(steps) < len(found[source]):
-                found[source] = steps
-    return found
-
-
-def then(taint: Taint, step: Step) -> Taint:
-    """The taint after one more hop."""
-    return {source: (*steps, step) for source, steps in taint.items()}
-
-
-def brief(node: Node) -> str:
-    """The text of an expression, cut short for a step's words."""
-    written = " ".join(text(node).split())
-    return written if len(written) <= BRIEF else written[:BRIEF - 1] + "…"
-
-
-def arguments(call: Node) -> list[Node]:
-    """The argument expressions of a call or ``new`` (a tagged template is one)."""
-    given = field(call, "arguments")
-    if given is None:
-        return []
-    if given.type == "template_string":
-        return [given]
-    return [a for a in given.named_children if a.type != "comment"]
-
-
-class Tracer:
+class Tracer(Places):
     """Traces the expressions of one walked file back to their sources."""
 
     def __init__(self, walker: Walker) -> None:
-        self.walker = walker
+        super().__init__(walker)
         self._stores: Stores | None = None
         self._memo: dict[int, Taint] = {}
         self._busy: set[int] = set()
         self._depth = 0
-        self._nodes: dict[Evidence, Node] = {}
-        self._at: dict[Evidence, set[int]] = {}
         self._names: dict[tuple[int, str], Taint] = {}
-        self._origins: dict[Evidence, str] = {}
 
     @property
     def stores(self) -> Stores:
@@ -100,89 +57,6 @@ class Tracer:
         key = field_key(self.walker.binder, node)
         return merge(*(then(self.taint(v, self.scope_of(v)), self.step(v, what))
                        for v, what in self.stores.get(key, []))) if key is not None else {}
-
-    def scope_of(self, node: Node) -> Scope:
-        """The innermost scope a node of the walk's tree is in."""
-        return scope_of(self.walker.binder, node)
-
-    def sources(self, node: Node, kinds: frozenset[Kind] = SOURCE_KINDS) -> Taint:
-        """The evidence of these kinds recorded at a node, as sources."""
-        return {e: () for e in sorted(self.walker.recorded.get(node.id, ()))
-                if e.capability.kind in kinds}
-
-    def node_of(self, evidence: Evidence) -> Node | None:
-        """A node of the walk's tree a piece of evidence was recorded at."""
-        if not self._nodes:
-            for i, found in self.walker.recorded.items():
-                for e in found:
-                    self._nodes.setdefault(e, self.walker.nodes[i])
-                    self._at.setdefault(e, set()).add(i)
-        return self._nodes.get(evidence)
-
-    def recorded_at(self, evidence: Evidence, node: Node) -> bool:
-        """The evidence was recorded at this node."""
-        self.node_of(evidence)
-        return node.id in self._at.get(evidence, ())
-
-    def origin(self, source: Evidence) -> str:
-        """For a fetch, its URL as folded (unknown parts ``*``; an options object's ``url``);
-        else empty."""
-        if source not in self._origins:
-            self._origins[source] = self._url(source)
-        return self._origins[source]
-
-    def _url(self, source: Evidence) -> str:
-        node = self.node_of(source)
-        if source.capability.kind != Kind.NET_CONNECT or node is None or node.type not in CALLS:
-            return ""
-        given = arguments(node)[:1]
-        for value in self.walker.evaluator.evaluate(given[0], self.scope_of(node)) \
-                if given else ():
-            if isinstance(value, Obj) and value.type == OBJECT and isinstance(value.payload, Seq):
-                value = property_of(value, "url")
-            written = text_of(value)
-            if written is not None and written.strip(HOLE):
-                return written.replace(HOLE, "*")
-        return ""
-
-    def via(self, api: str) -> str:
-        """The ``via`` of evidence of an API called in this walk (after the ``eval`` that
-        runs it, for code in a string)."""
-        origin = self.walker.origin
-        return f"{origin.via} -> {api}" if origin is not None else api
-
-    def function_of(self, node: Node) -> str:
-        """The qualified name of the function a node is in, empty at program level (for code
-        run by ``eval``, the function of the call that runs it)."""
-        if self.walker.origin is not None:
-            return self.walker.origin.function
-        scope: Scope | None = self.scope_of(node)
-        while scope is not None and scope.kind != "function":
-            scope = scope.parent
-        return scope.name if scope is not None else ""
-
-    def producers(self, node: Node, scope: Scope) -> list[Node]:
-        """The calls whose result an expression may be, through names and parentheses."""
-        found: list[Node] = []
-        seen: set[int] = set()
-        stack = [(node, scope)]
-        while stack:
-            current, where = stack.pop()
-            if current.id in seen:
-                continue
-            seen.add(current.id)
-            if current.type in TYPE_WRAPPERS and (content := inner(current)) is not None:
-                stack.append((content, where))
-            elif current.type in CALLS:
-                found.append(current)
-            elif current.type == "identifier":
-                stack += [(b.node, b.scope) for b in where.find(text(current)) or []
-                          if isinstance(b, Expr)]
-        return found
-
-    def step(self, node: Node, what: str) -> Step:
-        """A hop at a node."""
-        return Step(self.walker.location(node), what)
 
     # --- tracing ----------------------------------------------------------------------------
     def taint(self, node: Node, scope: Scope) -> Taint:
