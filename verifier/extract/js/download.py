@@ -8,13 +8,13 @@ flows into it through the write. The written file and the run are matched by the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterator
 
 from verifier.capability import Capability, Kind
 from verifier.extract.facts import DataFlow
-from verifier.extract.js.scope import Scope
-from verifier.extract.js.syntax import Node, text
 from verifier.extract.js.places import arguments
+from verifier.extract.js.syntax import Node, text
 from verifier.extract.js.taint import Tracer
 from verifier.extract.values import HOLE, Seq, Value, text_of
 from verifier.model import Evidence
@@ -27,25 +27,37 @@ _PUNCTUATION = "'\";&|()"
 
 def downloads(tracer: Tracer, flows: set[DataFlow]) -> tuple[set[Evidence], set[DataFlow]]:
     """The runs of downloaded files (new evidence) and the flows from the fetch to them."""
-    evidence: set[Evidence] = set()
-    found: set[DataFlow] = set()
     written = [f for f in flows if f.source.capability.kind == Kind.NET_CONNECT and
                f.sink.capability.kind == Kind.FS_WRITE]
-    runs = list(_runs(tracer)) if written else []
+    runs = [_Run(call, api, *_named(tracer, call)) for call, api in _runs(tracer)] \
+        if written else []
+    evidence: set[Evidence] = set()
+    found: set[DataFlow] = set()
     for flow in written:
         write = tracer.node_of(flow.sink)
-        paths = arguments(write)[:1] if write is not None else []
-        for path in paths:
-            for run, api in runs:
-                if _same_file(tracer, path, run):
-                    run_evidence = Evidence(Capability.of(Kind.CODE_DYNAMIC, "download"),
-                                            tracer.walker.location(run), tracer.via(api),
-                                            tracer.function_of(run))
-                    step = tracer.step(path, f"written to {flow.sink.capability.scope}")
-                    evidence.add(run_evidence)
-                    found.add(DataFlow(flow.source, run_evidence, (*flow.steps, step),
-                                       flow.origin))
+        given = arguments(write) if write is not None else []
+        if not given:
+            continue
+        path = given[0]
+        texts, names = _path(tracer, path)
+        for run in (r for r in runs if texts & r.words or names & r.names):
+            ran = Evidence(Capability.of(Kind.CODE_DYNAMIC, "download"),
+                           tracer.walker.location(run.call), tracer.via(run.api),
+                           tracer.function_of(run.call))
+            step = tracer.step(path, f"written to {flow.sink.capability.scope}")
+            evidence.add(ran)
+            found.add(DataFlow(flow.source, ran, (*flow.steps, step), flow.origin))
     return evidence, found
+
+
+@dataclass(frozen=True)
+class _Run:
+    """A call that runs a program: the words of its command and the names it passes."""
+
+    call: Node
+    api: str
+    words: frozenset[str]
+    names: frozenset[tuple[str, int]]
 
 
 def _runs(tracer: Tracer) -> Iterator[tuple[Node, str]]:
@@ -59,15 +71,32 @@ def _runs(tracer: Tracer) -> Iterator[tuple[Node, str]]:
                 break
 
 
-def _same_file(tracer: Tracer, path: Node, run: Node) -> bool:
-    """The run names the written path: by its folded text, or by the same variable."""
-    evaluate = tracer.walker.evaluator.evaluate
-    names = {_bare(t) for v in evaluate(path, tracer.scope_of(path))
-             if (t := text_of(v)) is not None and HOLE not in t and t.strip()}
+def _named(tracer: Tracer, run: Node) -> tuple[frozenset[str], frozenset[tuple[str, int]]]:
+    """The words of what a call runs (folded) and the variables its arguments use."""
     scope = tracer.scope_of(run)
+    evaluate = tracer.walker.evaluator.evaluate
     words = {_bare(word) for argument in arguments(run)
              for value in evaluate(argument, scope) for word in _words(value)}
-    return bool(names & words) or _same_name(tracer, path, run)
+    names: set[tuple[str, int]] = set()
+    stack = arguments(run)
+    while stack:
+        node = stack.pop()
+        if node.type == "identifier":
+            names.add(_variable(tracer, node))
+        stack.extend(node.named_children)
+    return frozenset(words), frozenset(names)
+
+
+def _path(tracer: Tracer, path: Node) -> tuple[set[str], set[tuple[str, int]]]:
+    """The folded texts of a written path, and its variable when it is one."""
+    texts = {_bare(t) for v in tracer.walker.evaluator.evaluate(path, tracer.scope_of(path))
+             if (t := text_of(v)) is not None and HOLE not in t and t.strip()}
+    return texts, {_variable(tracer, path)} if path.type == "identifier" else set()
+
+
+def _variable(tracer: Tracer, name: Node) -> tuple[str, int]:
+    """A variable: its name and the scope that declares it."""
+    return text(name), id(tracer.scope_of(name).owner(text(name)))
 
 
 def _words(value: Value) -> list[str]:
@@ -78,21 +107,3 @@ def _words(value: Value) -> list[str]:
 
 def _bare(word: str) -> str:
     return word.strip(_PUNCTUATION).removeprefix("./")
-
-
-def _same_name(tracer: Tracer, path: Node, run: Node) -> bool:
-    if path.type != "identifier":
-        return False
-    owner = _owner(tracer, path)
-    stack = arguments(run)
-    while stack:
-        node = stack.pop()
-        if node.type == "identifier" and text(node) == text(path) and \
-                _owner(tracer, node) is owner:
-            return True
-        stack.extend(node.named_children)
-    return False
-
-
-def _owner(tracer: Tracer, name: Node) -> Scope:
-    return tracer.scope_of(name).owner(text(name))

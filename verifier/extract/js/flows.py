@@ -12,16 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import chain, islice
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator, TypeVar
 
 from verifier.capability import FS_KINDS, Kind
 from verifier.catalog import Effect, Entry
 from verifier.extract.facts import DataFlow, Risk, Step
 from verifier.extract.js.apply import command_analyses
 from verifier.extract.js.download import RUN_SCOPES, downloads
+from verifier.extract.js.places import CALLS, Taint, arguments, brief, then
 from verifier.extract.js.scope import Scope
 from verifier.extract.js.syntax import Node, field, text
-from verifier.extract.js.places import CALLS, Taint, arguments, brief, then
 from verifier.extract.js.taint import Tracer
 from verifier.extract.shell import ShellAnalysis
 from verifier.extract.values import HOLE
@@ -29,6 +29,8 @@ from verifier.model import Evidence
 
 if TYPE_CHECKING:
     from verifier.extract.js.walker import Walker
+
+Fact = TypeVar("Fact", DataFlow, Evidence, Risk)
 
 SINK_KINDS = frozenset({Kind.NET_CONNECT, Kind.MAIL_SEND, Kind.FS_WRITE, Kind.CODE_DYNAMIC})
 STREAM_KINDS = frozenset({Kind.NET_CONNECT, Kind.MAIL_SEND, Kind.FS_WRITE})
@@ -56,8 +58,12 @@ def file_flows(walker: Walker) -> Flows:
     """The data flows of a walked file and of the constant code it runs with ``eval``
     (whose evidence is all located at the call that runs it)."""
     parts = [_walk_flows(w) for w in _walks(walker)]
-    return Flows(*(tuple(sorted({item for part in parts for item in getattr(part, name)}))
-                   for name in ("flows", "evidence", "risks")))
+    return Flows(_joined(p.flows for p in parts), _joined(p.evidence for p in parts),
+                 _joined(p.risks for p in parts))
+
+
+def _joined(groups: Iterable[tuple[Fact, ...]]) -> tuple[Fact, ...]:
+    return tuple(sorted({item for group in groups for item in group}))
 
 
 def _walks(walker: Walker) -> Iterator[Walker]:
