@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import networkx as nx
@@ -138,21 +139,26 @@ class CapabilityGraph:
 
     def _join_flows(self) -> None:
         """Add the flows through files: what one flow writes to a path, a flow that reads the
-        same path carries on (``env > /tmp/e`` then ``curl -T /tmp/e``), up to MAX_HOPS."""
-        found = set(self._flows)
-        frontier = found
+        same path carries on (``env > /tmp/e`` then ``curl -T /tmp/e``), up to MAX_HOPS.
+        One flow is kept per source and sink (the first found, with the fewest hops)."""
+        best: dict[tuple[Evidence, Evidence], Flow] = {}
+        for flow in sorted(self._flows, key=lambda f: len(f.steps)):
+            best.setdefault((flow.source, flow.sink), flow)
+        readers = [f for f in best.values() if f.source.capability.kind == Kind.FS_READ and
+                   f.source.capability.scope != ANY]
+        frontier = [f for f in best.values() if f.sink.capability.kind == Kind.FS_WRITE]
         for _ in range(MAX_HOPS):
-            joined = {j for first in frontier if first.sink.capability.kind == Kind.FS_WRITE
-                      for second in found if _reads_back(first, second)
-                      for j in [_joined(first, second)]} - found
-            if not joined:
+            joined = [_joined(first, second) for first in frontier for second in readers
+                      if _reads_back(first.sink.capability, second.source.capability) and
+                      second.sink != first.sink]
+            fresh = [j for j in joined if best.setdefault((j.source, j.sink), j) is j]
+            frontier = [j for j in fresh if j.sink.capability.kind == Kind.FS_WRITE]
+            if not frontier:
                 break
-            found |= joined
-            frontier = joined
-        for flow in found:
+        for flow in best.values():
             self.graph.add_edge(_capability(flow.source.capability),
                                 _capability(flow.sink.capability), key="flows")
-        self._flows = sorted(found)
+        self._flows = sorted(best.values())
 
     def _add_claim(self, claim: Claim) -> None:
         node = ("claim", str(claim.capability), claim.origin)
@@ -230,13 +236,12 @@ class CapabilityGraph:
         return self._shown[relative]
 
 
-def _reads_back(first: Flow, second: Flow) -> bool:
-    """Whether ``second`` starts by reading what ``first`` wrote (the same path, or a glob
-    that covers it either way)."""
-    written, read = first.sink.capability, second.source.capability
-    if read.kind != Kind.FS_READ or second.sink == first.sink or ANY in (read.scope,
-                                                                         written.scope):
-        return False  # a path unknown on either side joins nothing: it would join everything
+@lru_cache(maxsize=4096)
+def _reads_back(written: Capability, read: Capability) -> bool:
+    """Whether a read is of what a write wrote (the same path, or a glob that covers it
+    either way). A path unknown on either side joins nothing: it would join everything."""
+    if ANY in (read.scope, written.scope):
+        return False
     as_read = Capability(Kind.FS_READ, written.scope)
     return read.covers(as_read) or as_read.covers(read)
 

@@ -40,7 +40,18 @@ class ThreatFacts:
 
     def flows_into(self, sink: Evidence) -> tuple[Flow, ...]:
         """The flows that end at this evidence."""
-        return tuple(flow for flow in self.flows if flow.sink == sink)
+        return self._by_sink().get(sink, ())
+
+    def _by_sink(self) -> dict[Evidence, tuple[Flow, ...]]:
+        """The flows grouped by the evidence they end at, built once."""
+        index: dict[Evidence, tuple[Flow, ...]] | None = self.__dict__.get("_sinks")
+        if index is None:
+            grouped: dict[Evidence, list[Flow]] = {}
+            for flow in self.flows:
+                grouped.setdefault(flow.sink, []).append(flow)
+            index = {sink: tuple(flows) for sink, flows in grouped.items()}
+            object.__setattr__(self, "_sinks", index)
+        return index
 
     def risks_of(self, kinds: tuple[str, ...]) -> Iterator[Risk]:
         """The risks whose kind is one of ``kinds``."""
