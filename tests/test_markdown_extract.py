@@ -128,9 +128,9 @@ def test_python_block_invoking_a_bundled_script_is_an_invocation() -> None:
     assert facts.evidence == ()
 
 
-def test_unparseable_python_block_fails_closed_at_its_line() -> None:
+def test_unparseable_python_block_is_a_fragment_at_its_line() -> None:
     markdown = "```python\nx = 1\ndef (:\n```\n"
-    assert capabilities(markdown) == {("code.dynamic(unparseable)", 3)}
+    assert capabilities(markdown) == {("code.dynamic(fragment)", 3)}
 
 
 def test_unlabeled_block_is_shell_when_it_starts_with_a_known_command() -> None:
@@ -152,7 +152,7 @@ def test_shell_block_with_placeholders_parses() -> None:
 def test_unparseable_shell_block_reports_the_lines_it_cannot_read() -> None:
     markdown = "```bash\nrm -rf build\nif then fi (\n```\n"
     assert capabilities(markdown) == {("fs.delete(${WORKSPACE}/build)", 2),
-                                      ("code.dynamic(unparseable)", 3)}
+                                      ("code.dynamic(fragment)", 3)}
 
 
 @pytest.mark.parametrize("info", ["bash", "sh", "shell", "zsh", "shell-session", "terminal"])

@@ -48,7 +48,7 @@ def extract_markdown(path: Path, relative: str, source: bytes,
     sink.invokes |= _mentions(found, relative, files, sink.knowledge.followed)
     risks = find_risks(found, text.split("\n"), path, sink.knowledge.risks)
     return Parsed(path, tuple(sorted(sink.evidence)), invokes=tuple(sorted(sink.invokes)),
-                  risks=risks)
+                  risks=tuple(sorted({*risks, *sink.risks})), flows=tuple(sorted(sink.flows)))
 
 
 def _mentions(found: Sequence[Unit], relative: str, files: frozenset[str],

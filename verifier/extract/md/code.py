@@ -1,13 +1,17 @@
 """Code inside markdown: fenced and indented blocks, and code spans that are commands.
 
 Shell is analysed by ``analyse_shell``, Python by ``extract_python`` and JavaScript by
-``extract_javascript`` when that extractor is installed; what they find is moved to the lines
-of the markdown file. Running a bundled script is an invocation, as in a script.
+``extract_javascript`` when that extractor is installed, each with the semantics of a snippet
+(``md/snippet.py``); what they find (evidence, data flows, risks) is moved to the lines of the
+markdown file. Running a bundled script is an invocation, as in a script. A documentation
+block that does not parse is a ``fragment``; only code that runs unread (Claude Code's ``!``
+pre-execution) is ``unparseable``.
 """
 
 from __future__ import annotations
 
 import importlib
+import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,18 +19,25 @@ from pathlib import Path
 from typing import cast
 
 from verifier.capability import Capability, Kind
-from verifier.extract.facts import FileFacts, Invocation, Parsed
-from verifier.extract.md.patterns import Knowledge
+from verifier.extract.facts import (DataFlow, FileFacts, Invocation, Parsed, Risk, Step,
+                                    Unverifiable)
+from verifier.extract.md.patterns import Knowledge, normalise
+from verifier.extract.md.snippet import with_javascript_requires, with_python_imports
 from verifier.extract.md.units import Block, Span
-from verifier.extract.shell import analyse_shell
+from verifier.extract.shell import Found, ShellAnalysis, analyse_shell
 from verifier.model import Evidence, Location
 
 PRE_EXEC = "pre-exec: "
 """Prefix of the ``via`` of commands Claude Code runs before the model reads the skill."""
 UNPARSEABLE = Capability.of(Kind.CODE_DYNAMIC, "unparseable")
+FRAGMENT = Capability.of(Kind.CODE_DYNAMIC, "fragment")
+"""A documentation block that does not parse: the honesty stage grades it low."""
+_SNIPPET = "snippet" in inspect.signature(analyse_shell).parameters
+"""Whether ``analyse_shell`` reads ``$(NAME)`` in a snippet as the variable NAME."""
 _WORD = re.compile(r"[A-Za-z-]+")
 _GRAMMAR_SUFFIX = {"javascript": ".js", "typescript": ".ts", "tsx": ".tsx"}
 """The JavaScript extractor picks its grammar from the file suffix; a block gets a pseudo one."""
+_GRAMMAR_OF_SUFFIX = {suffix: grammar for grammar, suffix in _GRAMMAR_SUFFIX.items()}
 
 Extractor = Callable[[Path, str, bytes, frozenset[str]], FileFacts]
 
@@ -41,10 +52,16 @@ class Sink:
     knowledge: Knowledge
     evidence: set[Evidence] = field(default_factory=set)
     invokes: set[Invocation] = field(default_factory=set)
+    flows: set[DataFlow] = field(default_factory=set)
+    risks: set[Risk] = field(default_factory=set)
 
     def add(self, capability: Capability, line: int, via: str) -> None:
         """Record one capability at a file line."""
         self.evidence.add(Evidence(capability, Location(self.path, line), via))
+
+    def failed(self, line: int, via: str, what: str) -> None:
+        """Record code that does not parse: unparseable if it runs unread, else a fragment."""
+        self.add(UNPARSEABLE if via.startswith(PRE_EXEC) else FRAGMENT, line, f"{via}: {what}")
 
 
 def analyse_block(block: Block, sink: Sink) -> None:
@@ -83,15 +100,21 @@ def is_command(code: str, span: Span, knowledge: Knowledge) -> bool:
     words = code.split()
     after = _WORD.findall(span.after[:40])
     if not words or words[0].startswith("-") or after[:1] and after[0].lower() in \
-            knowledge.not_commands:
+            knowledge.not_commands or _keyword(code, words[0], knowledge):
         return False
-    before = [w.lower() for w in _WORD.findall(span.before)]
+    # in a table row only the span's own cell speaks of it
+    before = [w.lower() for w in _WORD.findall(span.before.rsplit("|", 1)[-1])]
     known = words[0].rsplit("/", 1)[-1] in knowledge.commands
     if _verb(before, knowledge) in knowledge.strong_verbs:
         return True
     if before[-1:] and before[-1] in knowledge.weak_verbs:
         return known or len(words) > 1 or "/" in words[0]
     return known and len(words) > 1
+
+
+def _keyword(code: str, first: str, knowledge: Knowledge) -> bool:
+    """A span that starts with a shell keyword is syntax, unless it is a whole statement."""
+    return first in knowledge.keywords and ";" not in code and "\n" not in code
 
 
 def _verb(before: list[str], knowledge: Knowledge) -> str:
@@ -120,24 +143,51 @@ def _shell(code: str, offset: int, via: str, strict: bool, sink: Sink) -> bool:
     """Analyse shell text whose line 1 is file line ``offset + 1``. When it does not parse,
     a ``strict`` caller (a labeled block, a pre-exec command) gets each line analysed alone and
     code.dynamic(unparseable) for the lines that still do not parse."""
-    text = sink.knowledge.placeholder.sub("PLACEHOLDER", code)
-    analysis = analyse_shell(text, sink.files, sink.relative)
+    text = _documented(code, sink.knowledge)
+    analysis = _analyse(text, sink)
     if not analysis.unparseable:
-        for found in analysis.found:
-            sink.add(found.capability, offset + found.line, f"{via}: {found.via}")
-        sink.invokes.update(Invocation("", target, offset + line)
-                            for target, line in analysis.invokes)
+        _shell_facts(analysis, offset, via, sink)
         return True
     if not strict:
         return False
     lines = text.split("\n")
     if len(lines) == 1:
-        sink.add(UNPARSEABLE, offset + 1, f"{via}: unparseable shell")
+        sink.failed(offset + 1, via, "unparseable shell")
         return False
     for number, line in enumerate(lines, start=offset + 1):
         if line.strip() and not _shell(line, number - 1, via, False, sink):
-            sink.add(UNPARSEABLE, number, f"{via}: unparseable shell")
+            sink.failed(number, via, "unparseable shell")
     return False
+
+
+def _documented(code: str, knowledge: Knowledge) -> str:
+    """Shell as documentation writes it, read as the command: placeholders normalised and
+    option synopses (``[--format json|csv]``) blanked."""
+    text = normalise(code, knowledge.placeholders)
+    return knowledge.synopsis.sub(lambda match: " " * len(match.group(0)), text)
+
+
+def _analyse(text: str, sink: Sink) -> ShellAnalysis:
+    """``analyse_shell`` with snippet semantics where this installation has them."""
+    if _SNIPPET:
+        return analyse_shell(text, sink.files, sink.relative, snippet=True)  # type: ignore[call-arg,unused-ignore]
+    return analyse_shell(text, sink.files, sink.relative)
+
+
+def _shell_facts(analysis: ShellAnalysis, offset: int, via: str, sink: Sink) -> None:
+    """Evidence, invocations, flows and risks of shell text, moved to file lines."""
+    def moved(found: Found) -> Evidence:
+        return Evidence(found.capability, Location(sink.path, offset + found.line),
+                        f"{via}: {found.via}")
+
+    sink.evidence.update(moved(found) for found in analysis.found)
+    sink.invokes.update(Invocation("", target, offset + line)
+                        for target, line in analysis.invokes)
+    sink.flows.update(DataFlow(moved(flow.source), moved(flow.sink), tuple(
+        Step(Location(sink.path, offset + line), what) for line, what in flow.steps),
+        flow.origin) for flow in analysis.flows)
+    sink.risks.update(Risk(kind, Location(sink.path, offset + line), text)
+                      for kind, line, text in analysis.risks)
 
 
 def _unlabeled(block: Block, sink: Sink) -> None:
@@ -177,15 +227,52 @@ def _embedded(block: Block, info: str, extract: Extractor | None, sink: Sink,
     if extract is None:
         return
     relative = f"{sink.relative}#block{suffix}" if suffix else sink.relative
-    facts = extract(sink.path, relative, block.code.encode("utf-8", "surrogatepass"),
-                    sink.files)
+    prepare = _imports(suffix)
+    facts = extract(sink.path, relative, _encoded(prepare(block.code)), sink.files)
+    if isinstance(facts, Unverifiable) and facts.mechanism == "unparseable":
+        documented = normalise(block.code, sink.knowledge.placeholders)
+        retry = extract(sink.path, relative, _encoded(prepare(documented)), sink.files)
+        facts = retry if isinstance(retry, Parsed) else facts
     offset = block.line - 1
-    if not isinstance(facts, Parsed):
+    if isinstance(facts, Parsed):
+        _moved(facts, offset, block.code.count("\n") + 1, f"markdown {info}", sink)
+    elif facts.mechanism == "unparseable":
+        sink.failed(offset + facts.line, f"markdown {info}", facts.detail)
+    else:
         sink.add(Capability.of(Kind.CODE_DYNAMIC, facts.mechanism), offset + facts.line,
                  f"markdown {info}: {facts.detail}")
-        return
-    for evidence in facts.evidence:
+
+
+def _encoded(code: str) -> bytes:
+    return code.encode("utf-8", "surrogatepass")
+
+
+def _imports(suffix: str) -> Callable[[str], str]:
+    """What binds the modules a block of this language reads without importing them."""
+    if not suffix:
+        return with_python_imports
+    from verifier.extract.js.evaluate import BUILTIN_GLOBALS  # only where JS is installed
+    grammar = _GRAMMAR_OF_SUFFIX[suffix]
+    return lambda code: with_javascript_requires(code, grammar, BUILTIN_GLOBALS)
+
+
+def _moved(facts: Parsed, offset: int, lines: int, via: str, sink: Sink) -> None:
+    """Evidence, invocations, flows and risks of a block at file lines; what the appended
+    imports themselves yield (past the block's last line) is dropped."""
+    def moved(evidence: Evidence) -> Evidence:
         location = Location(sink.path, offset + evidence.location.line, evidence.location.column)
-        sink.evidence.add(Evidence(evidence.capability, location,
-                                   f"markdown {info}: {evidence.via}"))
-    sink.invokes.update(Invocation("", i.target, offset + i.line) for i in facts.invokes)
+        return Evidence(evidence.capability, location, f"{via}: {evidence.via}")
+
+    def inside(line: int) -> bool:
+        return line <= lines
+
+    sink.evidence.update(moved(e) for e in facts.evidence if inside(e.location.line))
+    sink.invokes.update(Invocation("", i.target, offset + i.line) for i in facts.invokes
+                        if inside(i.line))
+    sink.flows.update(DataFlow(moved(f.source), moved(f.sink), tuple(
+        Step(Location(sink.path, offset + s.location.line, s.location.column), s.what)
+        for s in f.steps), f.origin) for f in facts.flows
+        if inside(f.source.location.line) and inside(f.sink.location.line))
+    sink.risks.update(Risk(r.kind, Location(sink.path, offset + r.location.line,
+                                            r.location.column), r.text)
+                      for r in facts.risks if inside(r.location.line))
