@@ -14,7 +14,7 @@ from verifier.capability import Capability
 from verifier.extract.facts import FileFacts, Invocation, Parsed, Unverifiable
 from verifier.extract.md import extract_markdown
 from verifier.extract.md.patterns import RISK_KINDS, RiskPattern, knowledge
-from verifier.extract.md.risks import MAX_QUOTE, find_risks
+from verifier.extract.md.risks import MAX_QUOTE, instruction_risks
 from verifier.extract.md.units import body, units
 from verifier.model import Evidence, Location
 
@@ -297,8 +297,7 @@ def test_documentation_links_are_not_evidence() -> None:
 
 # --- risks: the catalog's own examples -------------------------------------------------------
 def _only(entry: RiskPattern, markdown: str) -> set[str]:
-    text = body(markdown)
-    return {r.kind for r in find_risks(units(text), text.split("\n"), PATH, (entry,))}
+    return {r.kind for r in instruction_risks(markdown, PATH, (entry,))}
 
 
 @pytest.mark.parametrize("entry", RISKS, ids=[e.id for e in RISKS])

@@ -16,8 +16,10 @@ RISK_KINDS = frozenset({"download-and-run", "shell-pipe", "decode-and-run", "arc
                         "disable-safety", "conceal", "override", "collect-secrets",
                         "tool-poisoning", "capture-all", "hidden-text"})
 """The instruction risks of SB205 (``verifier.extract.facts.Risk.kind``)."""
-WHERE = frozenset({"prose", "anywhere"})
-"""``prose``: paragraph text outside code; ``anywhere``: paragraphs, code spans and blocks."""
+WHERE = frozenset({"prose", "anywhere", "description", "raw", "code", "comment"})
+"""``prose``: paragraph text outside code; ``anywhere``: paragraphs, code spans and blocks;
+``description``: the frontmatter description; ``raw``: body lines as written (invisible
+characters kept); ``code``: code spans and blocks as written; ``comment``: HTML comments."""
 FLAGS = re.IGNORECASE | re.MULTILINE
 
 

@@ -10,8 +10,11 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+
+from verifier.catalog import SafeLoader
 
 _NEWLINES = re.compile(r"\r\n?")
 _FRONTMATTER_END = frozenset({"---", "..."})
@@ -134,3 +137,20 @@ def _inline(line: int, children: list[Token]) -> Text:
         else:
             builder.add(child.content, child.content)
     return builder.build()
+
+
+def description(text: str) -> tuple[int, str] | None:
+    """(file line, text) of the ``description`` of a leading YAML frontmatter, if any."""
+    lines = _NEWLINES.sub("\n", text.removeprefix("\ufeff")).split("\n")
+    if lines[0].rstrip() != "---":
+        return None
+    end = next((n for n in range(1, len(lines)) if lines[n].rstrip() in _FRONTMATTER_END), 0)
+    try:
+        data = yaml.load("\n".join(lines[1:end]), Loader=SafeLoader) if end else None
+    except yaml.YAMLError:
+        return None
+    value = data.get("description") if isinstance(data, dict) else None
+    if not isinstance(value, str):
+        return None
+    line = next((n for n in range(1, end) if lines[n].startswith("description:")), 0)
+    return line + 1, value
