@@ -88,7 +88,9 @@ def analyse_block(block: Block, sink: Sink) -> None:
 
 def analyse_span(span: Span, sink: Sink) -> None:
     """Evidence of a code span that is a command (pre-exec, or an instruction to run it)."""
-    code = _commands(span.code, sink.knowledge, False) or span.code
+    # in a table cell `\|` is a `|` of the code, as GitHub renders it
+    code = span.code.replace("\\|", "|") if _in_table(span) else span.code
+    code = _commands(code, sink.knowledge, False) or code
     if span.pre_exec:
         _shell(code, span.line - 1, f"{PRE_EXEC}markdown inline", True, sink)
     elif is_command(code, span, sink.knowledge):
@@ -109,7 +111,13 @@ def is_command(code: str, span: Span, knowledge: Knowledge) -> bool:
         return True
     if before[-1:] and before[-1] in knowledge.weak_verbs:
         return known or len(words) > 1 or "/" in words[0]
-    return known and len(words) > 1
+    return known and len(words) > 1 and not _in_table(span)
+
+
+def _in_table(span: Span) -> bool:
+    """Whether a span is in a table row (``| `cmd` | what it does |``): a cell names a
+    command unless a verb in the cell tells to run it."""
+    return span.before.rsplit("\n", 1)[-1].lstrip().startswith("|")
 
 
 def _keyword(code: str, first: str, knowledge: Knowledge) -> bool:
@@ -161,10 +169,15 @@ def _shell(code: str, offset: int, via: str, strict: bool, sink: Sink) -> bool:
 
 
 def _documented(code: str, knowledge: Knowledge) -> str:
-    """Shell as documentation writes it, read as the command: placeholders normalised and
-    option synopses (``[--format json|csv]``) blanked."""
+    """Shell as documentation writes it, read as the command: placeholders normalised, option
+    synopses (``[--format json|csv]``) and option lines (``  -v, --verbose  print more``)
+    blanked."""
     text = normalise(code, knowledge.placeholders)
-    return knowledge.synopsis.sub(lambda match: " " * len(match.group(0)), text)
+    text = knowledge.synopsis.sub(lambda match: " " * len(match.group(0)), text)
+    lines = text.split("\n")
+    return "\n".join("" if knowledge.option_line.match(line) and not (
+        number and lines[number - 1].rstrip().endswith("\\")) else line
+        for number, line in enumerate(lines))
 
 
 def _analyse(text: str, sink: Sink) -> ShellAnalysis:

@@ -65,6 +65,8 @@ class Knowledge:
     placeholders: tuple[Placeholder, ...]
     synopsis: re.Pattern[str]
     synopsis_example: tuple[str, str]
+    option_line: re.Pattern[str]
+    option_example: tuple[str, str]
     keywords: frozenset[str]
     commands: frozenset[str]
     strong_verbs: frozenset[str]
@@ -123,6 +125,8 @@ def knowledge() -> Knowledge:
                                        p["example"], p["expect"]) for p in raw["placeholders"]),
         synopsis=re.compile(raw["synopsis"]["pattern"]),
         synopsis_example=(raw["synopsis"]["example"], raw["synopsis"]["expect"]),
+        option_line=re.compile(raw["synopsis"]["option-line"]),
+        option_example=(raw["synopsis"]["option-example"], raw["synopsis"]["option-expect"]),
         keywords=frozenset(raw["keywords"]),
         commands=frozenset(raw["commands"]),
         strong_verbs=frozenset(raw["verbs"]["strong"]),

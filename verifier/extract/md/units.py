@@ -17,6 +17,8 @@ from markdown_it.token import Token
 from verifier.catalog import SafeLoader
 
 _NEWLINES = re.compile(r"\r\n?")
+_PATH_SPAN = re.compile(r"(?:~|\.{1,2})?/?[\w.-]*[./][\w.*/-]*")
+"""A code span that is only a path (``~/.ssh``, ``.env``): prose keeps it as a word."""
 _FRONTMATTER_END = frozenset({"---", "..."})
 
 
@@ -39,7 +41,8 @@ class Span:
 @dataclass(frozen=True)
 class Text:
     """A paragraph, heading or HTML block: ``text`` with code and link targets, ``prose``
-    without them (same lines), and ``line`` the file line of its first line."""
+    without them but for spans that are only a path (same lines), and ``line`` the file line
+    of its first line."""
 
     line: int
     text: str
@@ -99,7 +102,7 @@ class _Builder:
     line: int
     text: list[str] = field(default_factory=list)
     prose: list[str] = field(default_factory=list)
-    spans: list[tuple[str, int, int]] = field(default_factory=list)
+    spans: list[tuple[str, int, int, int]] = field(default_factory=list)
     length: int = 0
     lines: int = 0
 
@@ -114,7 +117,8 @@ class _Builder:
         """The finished paragraph."""
         prose = "".join(self.prose)
         spans = tuple(Span(code, line, prose[max(0, offset - 120):offset],
-                           prose[offset + 1:offset + 61]) for code, line, offset in self.spans)
+                           prose[offset + width:offset + width + 60])
+                      for code, line, offset, width in self.spans)
         return Text(self.line, "".join(self.text), prose, spans)
 
 
@@ -126,8 +130,10 @@ def _inline(line: int, children: list[Token]) -> Text:
         if kind in ("softbreak", "hardbreak"):
             builder.add("\n", "\n")
         elif kind == "code_inline":
-            builder.spans.append((child.content, line + builder.lines, builder.length))
-            builder.add(child.content, " ")
+            shown = child.content if _PATH_SPAN.fullmatch(child.content) else " "
+            builder.spans.append((child.content, line + builder.lines, builder.length,
+                                  len(shown)))
+            builder.add(child.content, shown)
         elif kind == "link_open":
             href = str(child.attrs.get("href", ""))
         elif kind == "link_close":
