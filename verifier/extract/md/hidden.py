@@ -43,9 +43,9 @@ def tag_texts(text: str) -> Iterator[tuple[int, str]]:
 def comments(units: Sequence[Unit]) -> Iterator[tuple[int, str]]:
     """(file line, content) of each HTML comment outside code."""
     for unit in units:
-        if isinstance(unit, Text):
-            for match in _COMMENT.finditer(unit.text):
-                yield unit.line + unit.text.count("\n", 0, match.start()), match.group(1)
+        if isinstance(unit, Text):  # prose: a comment quoted in a code span is not one
+            for match in _COMMENT.finditer(unit.prose):
+                yield unit.line + unit.prose.count("\n", 0, match.start()), match.group(1)
 
 
 def code_texts(units: Sequence[Unit]) -> Iterator[tuple[int, str]]:

@@ -10,16 +10,20 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-import yaml
+from pathlib import Path
+
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from verifier.catalog import SafeLoader
+from verifier.manifest.source import split_frontmatter
+from verifier.manifest.yamlsafe import Document, load_yaml
 
 _NEWLINES = re.compile(r"\r\n?")
 _PATH_SPAN = re.compile(r"(?:~|\.{1,2})?/?[\w.-]*[./][\w.*/-]*")
 """A code span that is only a path (``~/.ssh``, ``.env``): prose keeps it as a word."""
 _FRONTMATTER_END = frozenset({"---", "..."})
+_NOWHERE = Path("frontmatter")
+"""The path of a frontmatter read for its description only (its locations give lines)."""
 
 
 @dataclass(frozen=True)
@@ -145,18 +149,15 @@ def _inline(line: int, children: list[Token]) -> Text:
     return builder.build()
 
 
+
 def description(text: str) -> tuple[int, str] | None:
-    """(file line, text) of the ``description`` of a leading YAML frontmatter, if any."""
-    lines = _NEWLINES.sub("\n", text.removeprefix("\ufeff")).split("\n")
-    if lines[0].rstrip() != "---":
+    """(file line, text) of the ``description`` of a leading YAML frontmatter, if any; read
+    with the manifest's hostile-input limits."""
+    parts = split_frontmatter(_NEWLINES.sub("\n", text.removeprefix("\ufeff")))
+    if parts.frontmatter is None:
         return None
-    end = next((n for n in range(1, len(lines)) if lines[n].rstrip() in _FRONTMATTER_END), 0)
-    try:
-        data = yaml.load("\n".join(lines[1:end]), Loader=SafeLoader) if end else None
-    except yaml.YAMLError:
+    document = load_yaml(parts.frontmatter, _NOWHERE, 2)
+    if not isinstance(document, Document) or not isinstance(document.value, dict):
         return None
-    value = data.get("description") if isinstance(data, dict) else None
-    if not isinstance(value, str):
-        return None
-    line = next((n for n in range(1, end) if lines[n].startswith("description:")), 0)
-    return line + 1, value
+    value = document.value.get("description")
+    return (document.locate(("description",)).line, value) if isinstance(value, str) else None
