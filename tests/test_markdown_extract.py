@@ -455,6 +455,9 @@ def test_arbitrary_text_never_raises_and_is_deterministic(text: str) -> None:
 
 @given(st.lists(st.sampled_from(["```bash\n", "```\n", "```!\n", "`", "!`", "$ ", "curl ",
                                  "https://x.example/a.sh", " | bash", "run ", "\n", "---\n",
-                                 "password: x", "silently", ">>> ", "<!--", "base64 -d"])))
+                                 "password: x", "silently", ">>> ", "<!--", "base64 -d",
+                                 "-->", "\u200b", "\u202e", "\U000e0041", "\U0001f3f4",
+                                 "\U000e007f", "<IMPORTANT>", "{baseDir}/", "[--x a|b]", "| ",
+                                 "```python\n", "```js\n", "os.", "description: ", "...\n"])))
 def test_markdown_like_text_never_raises(parts: list[str]) -> None:
     extract("".join(parts))

@@ -304,6 +304,9 @@ def test_placeholders_let_documentation_parse() -> None:
     assert (facts.evidence, facts.invokes) == ((), (Invocation("", "scripts/sync.py", 2),))
     assert capabilities("```bash\ncurl https://api.example.org/{{endpoint}}\n...\n```\n") == {
         ("net.connect(api.example.org)", 2)}
+    # pre-execution runs the text as written: `<notes.txt>` redirects, it is no placeholder
+    assert capabilities("Lines: !`wc -l <notes.txt>counts.txt`\n") == {
+        ("fs.read(${WORKSPACE}/notes.txt)", 1), ("fs.write(${WORKSPACE}/counts.txt)", 1)}
 
 
 @pytest.mark.parametrize("entry", knowledge().placeholders, ids=lambda p: p.pattern.pattern)

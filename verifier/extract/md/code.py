@@ -150,8 +150,9 @@ def _commands(code: str, knowledge: Knowledge, session: bool) -> str | None:
 def _shell(code: str, offset: int, via: str, strict: bool, sink: Sink) -> bool:
     """Analyse shell text whose line 1 is file line ``offset + 1``. When it does not parse,
     a ``strict`` caller (a labeled block, a pre-exec command) gets each line analysed alone and
-    code.dynamic(unparseable) for the lines that still do not parse."""
-    text = _documented(code, sink.knowledge)
+    code.dynamic(fragment) for the lines that still do not parse (``unparseable`` for pre-exec
+    commands, which run as written: they are not read as documentation either)."""
+    text = code if via.startswith(PRE_EXEC) else _documented(code, sink.knowledge)
     analysis = _analyse(text, sink)
     if not analysis.unparseable:
         _shell_facts(analysis, offset, via, sink)
