@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -240,21 +241,33 @@ def _embedded(block: Block, info: str, extract: Extractor | None, sink: Sink,
     """Facts of a block in another language, moved to the lines of the markdown file."""
     if extract is None:
         return
-    relative = f"{sink.relative}#block{suffix}" if suffix else sink.relative
-    prepare = _imports(suffix)
-    facts = extract(sink.path, relative, _encoded(prepare(block.code)), sink.files)
-    if isinstance(facts, Unverifiable) and facts.mechanism == "unparseable":
-        documented = normalise(block.code, sink.knowledge.placeholders)
-        retry = extract(sink.path, relative, _encoded(prepare(documented)), sink.files)
-        facts = retry if isinstance(retry, Parsed) else facts
+    facts, last = _snippet(block.code, extract, sink, suffix)
     offset = block.line - 1
     if isinstance(facts, Parsed):
-        _moved(facts, offset, block.code.count("\n") + 1, f"markdown {info}", sink)
+        _moved(facts, offset, last, f"markdown {info}", sink)
     elif facts.mechanism == "unparseable":
         sink.failed(offset + facts.line, f"markdown {info}", facts.detail)
     else:
         sink.add(Capability.of(Kind.CODE_DYNAMIC, facts.mechanism), offset + facts.line,
                  f"markdown {info}: {facts.detail}")
+
+
+def _snippet(code: str, extract: Extractor, sink: Sink, suffix: str
+             ) -> tuple[FileFacts, int]:
+    """Facts of a block read as a snippet: with the imports it omits, and when it does not
+    parse as written, with its documentation placeholders normalised. With them, the last
+    line of the block itself (past it are the imports)."""
+    relative = f"{sink.relative}#block{suffix}" if suffix else sink.relative
+    prepare = _imports(suffix)
+    prepared = prepare(code)
+    facts = extract(sink.path, relative, _encoded(prepared), sink.files)
+    if isinstance(facts, Unverifiable) and facts.mechanism == "unparseable":
+        code = normalise(code, sink.knowledge.placeholders)
+        prepared = prepare(code)
+        retry = extract(sink.path, relative, _encoded(prepared), sink.files)
+        facts = retry if isinstance(retry, Parsed) else facts
+    last = len(code.removesuffix("\n").split("\n")) if prepared != code else sys.maxsize
+    return facts, last
 
 
 def _encoded(code: str) -> bytes:
@@ -272,7 +285,7 @@ def _imports(suffix: str) -> Callable[[str], str]:
 
 def _moved(facts: Parsed, offset: int, lines: int, via: str, sink: Sink) -> None:
     """Evidence, invocations, flows and risks of a block at file lines; what the appended
-    imports themselves yield (past the block's last line) is dropped."""
+    imports themselves yield (past the block's last line, ``lines``) is dropped."""
     def moved(evidence: Evidence) -> Evidence:
         location = Location(sink.path, offset + evidence.location.line, evidence.location.column)
         return Evidence(evidence.capability, location, f"{via}: {evidence.via}")
