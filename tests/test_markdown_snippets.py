@@ -43,6 +43,12 @@ def test_python_fence_reads_free_modules_as_imported() -> None:
             ("env.read(*)", 4, "markdown python: os.environ")}
 
 
+def test_what_an_implied_import_does_is_at_the_fences_first_line() -> None:
+    markdown = "Load it:\n\n```python\n\nlib = ctypes.CDLL('libfast.so')\n```\n"
+    assert ("code.dynamic(native)", 4) in capabilities(markdown)
+    assert max(line for _, line in capabilities(markdown)) == 5
+
+
 def test_python_transcript_reads_free_modules_as_imported() -> None:
     assert capabilities("```pycon\n>>> subprocess.run(['git', 'status'])\n```\n") == {
         ("proc.exec(git status)", 2)}

@@ -256,13 +256,15 @@ def _snippet(code: str, extract: Extractor, sink: Sink, suffix: str
              ) -> tuple[FileFacts, int]:
     """Facts of a block read as a snippet: with the imports it omits, and when it does not
     parse as written, with its documentation placeholders normalised. With them, the last
-    line of the block itself (past it are the imports)."""
+    line of the block itself (past it are the appended imports)."""
     relative = f"{sink.relative}#block{suffix}" if suffix else sink.relative
     prepare = _imports(suffix)
     prepared = prepare(code)
     facts = extract(sink.path, relative, _encoded(prepared), sink.files)
-    if isinstance(facts, Unverifiable) and facts.mechanism == "unparseable":
-        code = normalise(code, sink.knowledge.placeholders)
+    documented = normalise(code, sink.knowledge.placeholders)
+    if isinstance(facts, Unverifiable) and facts.mechanism == "unparseable" and \
+            documented != code:
+        code = documented
         prepared = prepare(code)
         retry = extract(sink.path, relative, _encoded(prepared), sink.files)
         facts = retry if isinstance(retry, Parsed) else facts
@@ -283,23 +285,20 @@ def _imports(suffix: str) -> Callable[[str], str]:
     return lambda code: with_javascript_requires(code, grammar, BUILTIN_GLOBALS)
 
 
-def _moved(facts: Parsed, offset: int, lines: int, via: str, sink: Sink) -> None:
-    """Evidence, invocations, flows and risks of a block at file lines; what the appended
-    imports themselves yield (past the block's last line, ``lines``) is dropped."""
+def _moved(facts: Parsed, offset: int, last: int, via: str, sink: Sink) -> None:
+    """Evidence, invocations, flows and risks of a block at file lines; what the imports
+    appended past its ``last`` line yield (``import ctypes``) is at its first line."""
+    def line(number: int) -> int:
+        return offset + (number if number <= last else 1)
+
     def moved(evidence: Evidence) -> Evidence:
-        location = Location(sink.path, offset + evidence.location.line, evidence.location.column)
+        location = Location(sink.path, line(evidence.location.line), evidence.location.column)
         return Evidence(evidence.capability, location, f"{via}: {evidence.via}")
 
-    def inside(line: int) -> bool:
-        return line <= lines
-
-    sink.evidence.update(moved(e) for e in facts.evidence if inside(e.location.line))
-    sink.invokes.update(Invocation("", i.target, offset + i.line) for i in facts.invokes
-                        if inside(i.line))
+    sink.evidence.update(moved(e) for e in facts.evidence)
+    sink.invokes.update(Invocation("", i.target, line(i.line)) for i in facts.invokes)
     sink.flows.update(DataFlow(moved(f.source), moved(f.sink), tuple(
-        Step(Location(sink.path, offset + s.location.line, s.location.column), s.what)
-        for s in f.steps), f.origin) for f in facts.flows
-        if inside(f.source.location.line) and inside(f.sink.location.line))
-    sink.risks.update(Risk(r.kind, Location(sink.path, offset + r.location.line,
-                                            r.location.column), r.text)
-                      for r in facts.risks if inside(r.location.line))
+        Step(Location(sink.path, line(s.location.line), s.location.column), s.what)
+        for s in f.steps), f.origin) for f in facts.flows)
+    sink.risks.update(Risk(r.kind, Location(sink.path, line(r.location.line),
+                                            r.location.column), r.text) for r in facts.risks)
