@@ -184,9 +184,9 @@ def _documented(code: str, knowledge: Knowledge) -> str:
 
 def _analyse(text: str, sink: Sink) -> ShellAnalysis:
     """``analyse_shell`` with snippet semantics where this installation has them."""
-    if _SNIPPET:
-        return analyse_shell(text, sink.files, sink.relative, snippet=True)  # type: ignore[call-arg,unused-ignore]
-    return analyse_shell(text, sink.files, sink.relative)
+    # a keyword dict: the parameter exists only in newer shell extractors
+    snippet: dict[str, bool] = {"snippet": True} if _SNIPPET else {}
+    return analyse_shell(text, sink.files, sink.relative, **snippet)
 
 
 def _shell_facts(analysis: ShellAnalysis, offset: int, via: str, sink: Sink) -> None:
