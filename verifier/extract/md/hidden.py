@@ -22,7 +22,6 @@ _TAGS = re.compile("[\U000e0020-\U000e007e]+")
 _FLAG = "\U0001f3f4"
 _CANCEL = "\U000e007f"
 """An emoji flag is U+1F3F4, tag letters, U+E007F: a picture, not hidden text."""
-_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 
 
 def visible(text: str) -> str:
@@ -44,8 +43,20 @@ def comments(units: Sequence[Unit]) -> Iterator[tuple[int, str]]:
     """(file line, content) of each HTML comment outside code."""
     for unit in units:
         if isinstance(unit, Text):  # prose: a comment quoted in a code span is not one
-            for match in _COMMENT.finditer(unit.prose):
-                yield unit.line + unit.prose.count("\n", 0, match.start()), match.group(1)
+            yield from ((unit.line + unit.prose.count("\n", 0, start), content)
+                        for start, content in _comments_of(unit.prose))
+
+
+def _comments_of(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, content) of each ``<!-- … -->``; searched with ``find`` so that many
+    unclosed openers stay linear."""
+    start = text.find("<!--")
+    while start >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            return
+        yield start, text[start + 4:end]
+        start = text.find("<!--", end + 3)
 
 
 def code_texts(units: Sequence[Unit]) -> Iterator[tuple[int, str]]:

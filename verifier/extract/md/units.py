@@ -19,8 +19,9 @@ from verifier.manifest.source import split_frontmatter
 from verifier.manifest.yamlsafe import Document, load_yaml
 
 _NEWLINES = re.compile(r"\r\n?")
-_PATH_SPAN = re.compile(r"(?:~|\.{1,2})?/?[\w.-]*[./][\w.*/-]*")
-"""A code span that is only a path (``~/.ssh``, ``.env``): prose keeps it as a word."""
+_PATH_SPAN = re.compile(r"[\w.~/*-]{1,200}")
+"""A code span that is only a path (``~/.ssh``, ``.env``; with a ``.`` or ``/``): prose
+keeps it as a word."""
 _FRONTMATTER_END = frozenset({"---", "..."})
 _NOWHERE = Path("frontmatter")
 """The path of a frontmatter read for its description only (its locations give lines)."""
@@ -126,6 +127,10 @@ class _Builder:
         return Text(self.line, "".join(self.text), prose, spans)
 
 
+def _is_path(code: str) -> bool:
+    return bool(_PATH_SPAN.fullmatch(code)) and ("." in code or "/" in code)
+
+
 def _inline(line: int, children: list[Token]) -> Text:
     builder = _Builder(line)
     href = ""
@@ -134,7 +139,7 @@ def _inline(line: int, children: list[Token]) -> Text:
         if kind in ("softbreak", "hardbreak"):
             builder.add("\n", "\n")
         elif kind == "code_inline":
-            shown = child.content if _PATH_SPAN.fullmatch(child.content) else " "
+            shown = child.content if _is_path(child.content) else " "
             builder.spans.append((child.content, line + builder.lines, builder.length,
                                   len(shown)))
             builder.add(child.content, shown)
