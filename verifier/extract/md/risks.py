@@ -88,10 +88,9 @@ def _code(found: Sequence[Unit], path: Path, patterns: Sequence[RiskPattern]
     """``code`` patterns over code spans and blocks as written."""
     for pattern in (p for p in patterns if p.where == "code"):
         for first, code in code_texts(found):
-            for match in pattern.pattern.finditer(code):
-                line = code[:match.start()].count("\n")
-                yield Risk(pattern.kind, Location(path, first + line),
-                           _quote(code.split("\n")[line], 0))
+            for number, line in enumerate(code.split("\n"), start=first):
+                if match := pattern.pattern.search(line):
+                    yield Risk(pattern.kind, Location(path, number), _quote(line, match.start()))
 
 
 def _comments(found: Sequence[Unit], lines: Sequence[str], path: Path,
