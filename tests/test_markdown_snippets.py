@@ -355,6 +355,18 @@ def test_placeholders_let_documentation_parse() -> None:
         ("fs.read(${WORKSPACE}/notes.txt)", 1), ("fs.write(${WORKSPACE}/counts.txt)", 1)}
 
 
+def test_documentation_excerpts_are_read_as_the_code_they_come_from() -> None:
+    method = ("```typescript\nasync purge(user: User): Promise<void> {\n"
+              "  await fs.promises.rm('/tmp/cache', { recursive: true });\n}\n```\n")
+    assert capabilities(method) == {("fs.delete(/tmp/cache)", 3)}
+    component = ("```ts\nexport function Clean() {\n  fs.rmSync('/tmp/cache');\n"
+                 "  return <Button onClick={() => { ... }} />;\n}\n```\n")
+    assert capabilities(component) == {("fs.delete(/tmp/cache)", 3)}
+    indented = "```python\n    def purge(self):\n        shutil.rmtree('/tmp/cache')\n```\n"
+    assert capabilities(indented) == {("fs.delete(/tmp/cache)", 3)}
+    assert capabilities("```js\ndb.run(sql, (err) => { ... });\nnotify(...);\n```\n") == set()
+
+
 @pytest.mark.parametrize("entry", knowledge().placeholders, ids=lambda p: p.pattern.pattern)
 def test_placeholder_examples_read_as_expected(entry: object) -> None:
     placeholders = knowledge().placeholders

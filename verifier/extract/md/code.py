@@ -14,7 +14,8 @@ import importlib
 import inspect
 import re
 import sys
-from collections.abc import Callable
+import textwrap
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
@@ -254,22 +255,36 @@ def _embedded(block: Block, info: str, extract: Extractor | None, sink: Sink,
 
 def _snippet(code: str, extract: Extractor, sink: Sink, suffix: str
              ) -> tuple[FileFacts, int]:
-    """Facts of a block read as a snippet: with the imports it omits, and when it does not
-    parse as written, with its documentation placeholders normalised. With them, the last
-    line of the block itself (past it are the appended imports)."""
-    relative = f"{sink.relative}#block{suffix}" if suffix else sink.relative
-    prepare = _imports(suffix)
-    prepared = prepare(code)
-    facts = extract(sink.path, relative, _encoded(prepared), sink.files)
-    documented = normalise(code, sink.knowledge.placeholders)
-    if isinstance(facts, Unverifiable) and facts.mechanism == "unparseable" and \
-            documented != code:
-        code = documented
-        prepared = prepare(code)
-        retry = extract(sink.path, relative, _encoded(prepared), sink.files)
-        facts = retry if isinstance(retry, Parsed) else facts
-    last = len(code.removesuffix("\n").split("\n")) if prepared != code else sys.maxsize
-    return facts, last
+    """Facts of a block read as a snippet, with the imports it omits: as written, else the
+    first of its documentation readings (``_readings``) that parses. With them, the last line
+    of the block itself (past it are the appended imports)."""
+    failure: FileFacts | None = None
+    for reading, grammar in _readings(code, suffix, sink.knowledge):
+        prepared = _imports(grammar)(reading)
+        relative = f"{sink.relative}#block{grammar}" if grammar else sink.relative
+        facts = extract(sink.path, relative, _encoded(prepared), sink.files)
+        if isinstance(facts, Parsed) or facts.mechanism != "unparseable":
+            appended = prepared != reading
+            return facts, len(code.removesuffix("\n").split("\n")) if appended else sys.maxsize
+        failure = failure or facts
+    assert failure is not None  # the block as written is always read
+    return failure, sys.maxsize
+
+
+def _readings(code: str, suffix: str, knowledge: Knowledge) -> Iterator[tuple[str, str]]:
+    """A block as written, then as documentation: placeholders normalised; an indented
+    Python excerpt dedented; JavaScript class members inside a class; TypeScript with JSX in
+    the TSX grammar. (text, suffix) pairs, line numbers kept."""
+    yield code, suffix
+    documented = normalise(code, knowledge.placeholders)
+    if documented != code:
+        yield documented, suffix
+    if not suffix:
+        yield textwrap.dedent(documented), suffix
+        return
+    yield f"class Snippet {{ {documented}\n}}", suffix
+    if suffix == ".ts":
+        yield documented, ".tsx"
 
 
 def _encoded(code: str) -> bytes:
