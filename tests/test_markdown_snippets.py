@@ -333,8 +333,9 @@ def test_data_pipes_in_fences_do_not_run_code() -> None:
 
 
 def test_documentation_fragments_are_fragments_not_unparseable() -> None:
-    assert capabilities("```jsx\n<Button onClick={() => ...} />\n```\n") == {
+    assert capabilities("```jsx\n<Tabs\n  value={tab}\n```\n") == {
         ("code.dynamic(fragment)", 2)}
+    assert capabilities("```jsx\n<Button onClick={() => ...} />\n```\n") == set()
     assert capabilities("Then:\n\n```bash\ndeploy --to prod (\n```\n") == {
         ("code.dynamic(fragment)", 4)}
     assert capabilities("Now: !`deploy --to prod (`\n") == {("code.dynamic(unparseable)", 1)}
