@@ -304,6 +304,9 @@ def test_option_lines_in_a_fence_document_options() -> None:
     markdown = ("```bash\nexport-notes [OPTIONS] FILE\n  --format FORMAT   output (json|csv)\n"
                 "  -v, --verbose     print more\n```\n")
     assert capabilities(markdown) == {("proc.exec(export-notes)", 2)}
+    case = ("```bash\nwhile [[ $# -gt 0 ]]; do\n  case \"$1\" in\n    -v|--verbose)\n"
+            "      rm -rf build\n      shift\n      ;;\n  esac\ndone\n```\n")
+    assert capabilities(case) == {("fs.delete(${WORKSPACE}/build)", 5)}
     continued = "```bash\nrm -rf \\\n  --one-file-system build\n```\n"
     assert capabilities(continued) == {("fs.delete(${WORKSPACE}/build)", 2)}
 
@@ -317,6 +320,11 @@ def test_table_cells_are_not_commands_unless_told_to_run() -> None:
 def test_pre_exec_in_a_table_cell_runs_with_its_pipe() -> None:
     markdown = "| Branches | !`git branch --list \\| sort` |\n|---|---|\n"
     assert capabilities(markdown) == {("proc.exec(git branch)", 1), ("proc.exec(sort)", 1)}
+
+
+def test_a_span_that_is_a_placeholder_is_not_a_command() -> None:
+    assert capabilities("Use `{{ ds }}` macros and `<your-tool> --check` in templates.\n") \
+        == set()
 
 
 def test_spans_that_start_with_a_shell_keyword_are_syntax() -> None:

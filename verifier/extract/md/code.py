@@ -95,16 +95,18 @@ def analyse_span(span: Span, sink: Sink) -> None:
     code = _commands(code, sink.knowledge, False) or code
     if span.pre_exec:
         _shell(code, span.line - 1, f"{PRE_EXEC}markdown inline", True, sink)
-    elif is_command(code, span, sink.knowledge):
+    elif is_command(_documented(code, sink.knowledge), span, sink.knowledge):
         _shell(code, span.line - 1, "markdown inline", False, sink)
 
 
 def is_command(code: str, span: Span, knowledge: Knowledge) -> bool:
-    """Whether the paragraph tells the agent to run this span (see markdown.yaml ``verbs``)."""
+    """Whether the paragraph tells the agent to run this span (see markdown.yaml ``verbs``);
+    ``code`` is read as documentation (``_documented``): a placeholder is no command."""
     words = code.split()
     after = _WORD.findall(span.after[:40])
     if not words or words[0].startswith("-") or after[:1] and after[0].lower() in \
-            knowledge.not_commands or _keyword(code, words[0], knowledge):
+            knowledge.not_commands or _keyword(code, words[0], knowledge) or \
+            words[0] in knowledge.placeholder_words:
         return False
     # in a table row only the span's own cell speaks of it
     before = [w.lower() for w in _WORD.findall(span.before.rsplit("|", 1)[-1])]

@@ -63,6 +63,7 @@ class Knowledge:
     python_prompt: re.Pattern[str]
     python_continuation: re.Pattern[str]
     placeholders: tuple[Placeholder, ...]
+    placeholder_words: frozenset[str]
     synopsis: re.Pattern[str]
     synopsis_example: tuple[str, str]
     option_line: re.Pattern[str]
@@ -123,6 +124,7 @@ def knowledge() -> Knowledge:
         python_continuation=re.compile(raw["prompts"]["python-continuation"]),
         placeholders=tuple(Placeholder(re.compile(p["pattern"], re.MULTILINE), p["replace"],
                                        p["example"], p["expect"]) for p in raw["placeholders"]),
+        placeholder_words=frozenset(p["replace"] for p in raw["placeholders"]) - {""},
         synopsis=re.compile(raw["synopsis"]["pattern"]),
         synopsis_example=(raw["synopsis"]["example"], raw["synopsis"]["expect"]),
         option_line=re.compile(raw["synopsis"]["option-line"]),
