@@ -305,8 +305,12 @@ def test_option_lines_in_a_fence_document_options() -> None:
                 "  -v, --verbose     print more\n```\n")
     assert capabilities(markdown) == {("proc.exec(export-notes)", 2)}
     case = ("```bash\nwhile [[ $# -gt 0 ]]; do\n  case \"$1\" in\n    -v|--verbose)\n"
-            "      rm -rf build\n      shift\n      ;;\n  esac\ndone\n```\n")
-    assert capabilities(case) == {("fs.delete(${WORKSPACE}/build)", 5)}
+            "      rm -rf build\n      ;;\n    --out=*)\n      rm -rf dist\n      ;;\n"
+            "  esac\n  shift\ndone\n```\n")
+    assert capabilities(case) == {("fs.delete(${WORKSPACE}/build)", 5),
+                                  ("fs.delete(${WORKSPACE}/dist)", 8)}
+    documented = "```bash\nexport-notes FILE\n  --format=json    output json\n```\n"
+    assert capabilities(documented) == {("proc.exec(export-notes)", 2)}
     continued = "```bash\nrm -rf \\\n  --one-file-system build\n```\n"
     assert capabilities(continued) == {("fs.delete(${WORKSPACE}/build)", 2)}
 
