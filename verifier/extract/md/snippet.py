@@ -58,7 +58,9 @@ def with_javascript_requires(code: str, grammar: str, globals_: frozenset[str]) 
 
 
 def _append(code: str, line: str) -> str:
-    return f"{code}{'' if code.endswith(chr(10)) or not code else chr(10)}{line}\n"
+    """``code`` with ``line`` as a new last line."""
+    separator = "" if not code or code.endswith("\n") else "\n"
+    return f"{code}{separator}{line}\n"
 
 
 def python_free(code: str) -> set[str]:
