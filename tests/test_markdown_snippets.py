@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import skillbound
 from verifier.capability import Capability
+from verifier.catalog.threats import ThreatRule, threat_catalog
 from verifier.extract.facts import DataFlow, FileFacts, Invocation, Parsed, Risk, Step
 from verifier.extract.md import code, extract_markdown
 from verifier.extract.md.patterns import knowledge, normalise
@@ -403,3 +405,30 @@ def test_synopsis_examples_read_as_expected() -> None:
     assert code._documented(example, entry).rstrip() == expect
     example, expect = entry.option_example
     assert code._documented(example, entry) == expect
+
+
+# --- the threat stage judges every deception kind ----------------------------------------------
+DECEPTION_RULES = [rule for rule in threat_catalog("deception").rules
+                   if rule.id in {"override", "collect-secrets", "tool-poisoning", "hidden-text",
+                                  "capture-all"}]
+
+
+def _sb605(tmp_path: Path, markdown: str) -> list[tuple[str, str]]:
+    """(severity, detail) of every SB605 finding of a skill whose SKILL.md is ``markdown``."""
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    header = "" if markdown.startswith("---") else "---\nname: demo\ndescription: A demo.\n---\n"
+    (folder / "SKILL.md").write_text(header + markdown, "utf-8")
+    (skill,) = skillbound("check", "demo", "--format", "json", cwd=tmp_path).json()["skills"]
+    return [(f["severity"], f["message"]) for f in skill["findings"] if f["code"] == "SB605"]
+
+
+@pytest.mark.parametrize("rule", DECEPTION_RULES, ids=lambda rule: rule.id)
+def test_deception_rule_examples_are_sb605_at_their_severity(tmp_path: Path,
+                                                              rule: ThreatRule) -> None:
+    assert rule.example is not None and rule.counter is not None
+    found = _sb605(tmp_path, rule.example.code)
+    assert [severity for severity, message in found if rule.detail in message] == [
+        str(rule.severity)]
+    (tmp_path / "counter").mkdir()
+    assert _sb605(tmp_path / "counter", rule.counter.code) == []

@@ -166,7 +166,7 @@ def check(args: argparse.Namespace) -> int:
     try:
         if args.write_baseline is not None:
             report = _write_baseline(report, args.write_baseline, args.reason, options)
-        _write(render(report, settings["format"]), args.output)
+        _write(render(report, settings["format"]), args.output, settings["format"])
     except OSError as error:
         return _cannot_write(error)
     return exit_code(report, Severity.parse(settings["fail-on"]))
@@ -214,11 +214,13 @@ def _options(settings: dict[str, Any], lock: Any = None) -> Any:
                                  float(settings["time-limit"])))
 
 
-def _write(text: str, output: Path | None) -> None:
+def _write(text: str, output: Path | None, format_name: str = "") -> None:
+    from verifier.report.colour import colourise, wanted
     if output is not None:
         output.write_text(text, encoding="utf-8")
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(colourise(text) if format_name == "text" and wanted(sys.stdout)
+                         else text)
 
 
 def _cannot_write(error: OSError) -> int:

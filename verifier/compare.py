@@ -1,5 +1,6 @@
-"""Claims against the capability graph: undeclared (SB201), unused (SB202), unverifiable
-(SB203) and exfiltration flows (SB204)."""
+"""The honesty stage: claims against the capability graph — undeclared capabilities
+(SB201), unused claims (SB202) and code that cannot be read (SB203). It grades how far the
+manifest is from the code, not how dangerous the code is (that is the threat stage's)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,25 @@ import re
 from collections.abc import Iterator
 
 from verifier import findings
-from verifier.capability import ANY, FS_KINDS, Capability, Kind
-from verifier.graph import CapabilityGraph, Flow
+from verifier.capability import Capability, Kind
+from verifier.graph import CapabilityGraph
 from verifier.model import Claim, Evidence, Finding, Manifest, Severity
 from verifier.risk import Tier, risk_tier
 
 UNDECLARED_SEVERITY = {
-    (True, Tier.NORMAL): Severity.MEDIUM, (True, Tier.SENSITIVE): Severity.HIGH,
-    (True, Tier.PRIVILEGED): Severity.CRITICAL, (False, Tier.NORMAL): Severity.LOW,
-    (False, Tier.SENSITIVE): Severity.MEDIUM, (False, Tier.PRIVILEGED): Severity.HIGH,
+    (True, Tier.NORMAL): Severity.LOW, (True, Tier.SENSITIVE): Severity.MEDIUM,
+    (True, Tier.PRIVILEGED): Severity.HIGH, (False, Tier.NORMAL): Severity.INFO,
+    (False, Tier.SENSITIVE): Severity.LOW, (False, Tier.PRIVILEGED): Severity.MEDIUM,
 }
-"""SB201 severity by (the skill declares claims, risk tier of the capability)."""
+"""SB201 severity by (the skill claims capabilities explicitly, risk tier of the capability).
+Requirement lists and tool grants are hints, not an inventory: they do not raise it."""
+
+THREAT_MECHANISMS = frozenset({"shell-pipe", "download", "decode"})
+"""code.dynamic mechanisms the threat stage reports as remote code (SB602); SB203 would
+only repeat it."""
+
+FRAGMENT = "fragment"
+"""A documentation fragment that does not parse: unverifiable, but nothing runs it."""
 
 CODE_KINDS = frozenset(Kind) - {Kind.AGENT_TOOL, Kind.AGENT_INVOKE}
 """Kinds that code can exercise; only claims of these kinds can be found unused."""
@@ -30,31 +39,17 @@ DYNAMIC_DETAILS = {
     "reflection": "a function is looked up by a name computed at run time",
     "pickle": "serialized objects are loaded (pickle runs code while loading)",
     "native": "native code is loaded",
+    FRAGMENT: "a documentation fragment does not parse",
 }
 
 _COMMAND = re.compile(r"^[A-Za-z0-9_+-]+(?: [a-z0-9_-]+)*$")
 """A command as evidence names it (``rm``, ``git push``), not an API (``os.remove``)."""
 
-RISK_DETAILS = {
-    "download-and-run": "tell to download and run code",
-    "shell-pipe": "pipe fetched text into a shell",
-    "decode-and-run": "decode text and run it",
-    "archive-run": "run what is inside a password-protected archive",
-    "disable-safety": "turn off a safety check",
-    "conceal": "tell the agent to hide what it does from the user",
-}
-
-_GENERIC_WORDS = frozenset({"api", "key", "token", "secret", "access", "pat", "password",
-                            "pass", "auth", "bot", "client", "id", "app", "private", "personal",
-                            "oauth", "bearer", "user", "credentials", "credential"})
-
-
 def compare(graph: CapabilityGraph, manifest: Manifest) -> tuple[Finding, ...]:
     """Every finding of claims versus code, sorted."""
     capabilities = graph.capabilities()
     produced = [*_undeclared(graph, capabilities, manifest), *_unverifiable(graph, capabilities),
-                *_unused(capabilities, manifest.claims), *_exfiltration(graph, manifest),
-                *_instruction_risks(graph)]
+                *_unused(capabilities, manifest.claims)]
     return tuple(sorted(produced, key=findings.order))
 
 
@@ -63,14 +58,16 @@ def declared(manifest: Manifest, capability: Capability, evidence: tuple[Evidenc
     lets run (``Bash(rm:*)`` declares what ``rm`` deletes; a disallowed command never does).
     A privileged capability (a secret, persistence, a delete outside the workspace) must be
     claimed by name: a grant to run ``tar`` does not declare reading ``~/.ssh``."""
-    if manifest.declares(capability):
+    privileged = risk_tier(capability) == Tier.PRIVILEGED
+    if manifest.declares(capability, by_name=privileged):
         return True
-    return risk_tier(capability) < Tier.PRIVILEGED and bool(evidence) and all(
+    return not privileged and bool(evidence) and all(
         _granted_command(manifest, e) for e in evidence)
 
 
 def _granted_command(manifest: Manifest, evidence: Evidence) -> bool:
-    program = evidence.via.rsplit(" -> ", 1)[-1]
+    # The command at the end of the via: "os.system -> rm", "markdown bash: curl".
+    program = evidence.via.rsplit(" -> ", 1)[-1].rsplit(": ", 1)[-1]
     return bool(_COMMAND.match(program)) and manifest.declares(
         Capability.of(Kind.PROC_EXEC, program))
 
@@ -83,7 +80,7 @@ def _undeclared(graph: CapabilityGraph, capabilities: dict[Capability, tuple[Evi
         tier = risk_tier(capability)
         first = evidence[0]
         yield findings.make("SB201", first.location, capability=capability,
-                            severity=UNDECLARED_SEVERITY[(manifest.declares_anything, tier)],
+                            severity=UNDECLARED_SEVERITY[(manifest.explicit, tier)],
                             witness=graph.witness(first), tier=tier, via=first.via)
 
 
@@ -91,13 +88,26 @@ def _unverifiable(graph: CapabilityGraph,
                   capabilities: dict[Capability, tuple[Evidence, ...]]) -> Iterator[Finding]:
     """One SB203 per dynamic mechanism and file: every unreadable file is named."""
     for capability, evidence in capabilities.items():
-        if capability.kind != Kind.CODE_DYNAMIC:
+        if capability.kind != Kind.CODE_DYNAMIC or capability.scope in THREAT_MECHANISMS:
             continue
         firsts = {e.location.path: e for e in reversed(evidence)}
         for first in sorted(firsts.values()):
             detail = DYNAMIC_DETAILS.get(capability.scope, first.via)
             yield findings.make("SB203", first.location, capability=capability,
+                                severity=_unverifiable_severity(capability, first),
                                 witness=graph.witness(first), detail=detail)
+
+
+def _unverifiable_severity(capability: Capability, first: Evidence) -> Severity:
+    """High for code that runs (scripts, Claude Code's pre-execution); medium for code in
+    the markdown's examples, which the agent reads and may type; low for a documentation
+    fragment that does not parse. What is dangerous in an example (fetched code run,
+    decode-and-run) is a threat, reported at its own severity."""
+    if capability.scope == FRAGMENT:
+        return Severity.LOW
+    if first.via.startswith("markdown ") and first.location.path.suffix.lower() == ".md":
+        return Severity.MEDIUM
+    return Severity.HIGH
 
 
 def _unused(capabilities: dict[Capability, tuple[Evidence, ...]],
@@ -110,43 +120,3 @@ def _unused(capabilities: dict[Capability, tuple[Evidence, ...]],
         used = [*capabilities, *ran] if claim.capability.kind == Kind.PROC_EXEC else capabilities
         if not any(claim.capability.covers(c) for c in used):
             yield findings.make("SB202", claim.location, capability=claim.capability)
-
-
-def _exfiltration(graph: CapabilityGraph, manifest: Manifest) -> Iterator[Finding]:
-    reported: set[tuple[Capability, Capability]] = set()
-    for flow in graph.flows():
-        pair = (flow.source.capability, flow.sink.capability)
-        severity = _flow_severity(flow)
-        if pair in reported or severity is None:
-            continue
-        if manifest.declares(pair[0]) and manifest.declares(pair[1]):
-            continue  # both ends claimed: the skill says it does this
-        reported.add(pair)
-        yield findings.make("SB204", flow.sink.location, capability=pair[0], severity=severity,
-                            witness=graph.witness(flow.sink), source=pair[0], sink=pair[1],
-                            where=f"{flow.sink.location.path.name} (source line "
-                                  f"{flow.source.location.line})")
-
-
-def _instruction_risks(graph: CapabilityGraph) -> Iterator[Finding]:
-    for risk in graph.risks():
-        yield findings.make("SB205", risk.location, witness=graph.witness_to(risk.location),
-                            detail=RISK_DETAILS.get(risk.kind, risk.kind), text=risk.text)
-
-
-def _flow_severity(flow: Flow) -> Severity | None:
-    """Critical for a secret file sent out; high for a secret variable sent elsewhere; none
-    for a secret variable sent to its own service (``GITHUB_TOKEN`` → ``api.github.com``)."""
-    source, sink = flow.source.capability, flow.sink.capability
-    if source.kind in FS_KINDS:
-        return Severity.CRITICAL
-    if sink.kind == Kind.NET_CONNECT and sink.scope != ANY and _own_service(source.scope,
-                                                                            sink.scope):
-        return None
-    return Severity.HIGH
-
-
-def _own_service(variable: str, host: str) -> bool:
-    words = [w for w in re.split(r"[_\W]+", variable.lower()) if w]
-    names = [w for w in words if w not in _GENERIC_WORDS and len(w) >= 3]
-    return any(name in host.lower() for name in names)

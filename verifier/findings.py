@@ -73,18 +73,6 @@ _RULES = (
          "{detail}; the skill cannot be verified",
          "Dynamic code, obfuscation, and unparseable or binary files hide what a skill does. "
          "skillbound fails closed: replace them with plain source."),
-    Rule("SB204", "exfiltration flow", Severity.HIGH,
-         "the secret {source} can reach {sink} in {where}",
-         "A secret source and an outbound sink in the same script; the finding names the "
-         "secret and points at the sink. A secret sent to its own "
-         "service is ordinary API use and is not reported; declare both ends if the flow is "
-         "intended."),
-    Rule("SB205", "instruction risk", Severity.HIGH,
-         "the instructions {detail}: {text!r}",
-         "The markdown the agent (or its user) follows asks to download and run code, pipe "
-         "it to a shell, decode and run it, run what is inside a password-protected archive, "
-         "turn off a safety check, or hide what it does from the user. Such instructions are "
-         "how skills without any script deliver malware."),
     Rule("SB301", "denied in this context", Severity.HIGH,
          "{capability} is denied in context {context}: {rule}",
          "Legitimate but misplaced: the skill may be honest, but the deployment context does "
@@ -126,6 +114,46 @@ _RULES = (
          "the baseline entry {fingerprint} ({accepted}) matches no finding of this skill",
          "The finding this entry accepted is gone or changed. Write the baseline again with "
          "--write-baseline, or remove the entry."),
+    Rule("SB601", "exfiltration", Severity.HIGH,
+         "{detail}: {source} reaches {sink}",
+         "A value read from a secret (a credential file, a secret variable, the whole "
+         "environment) reaches a connection that leaves the machine, by data flow; or any "
+         "data reaches an exfiltration sink (webhook catchers, paste sites, tunnels, raw IP "
+         "addresses). A secret sent to its own service is API use and is not reported; a "
+         "secret written where it persists (logs, memory files, session state) is medium. A "
+         "declaration never accepts a threat: only a policy exception does."),
+    Rule("SB602", "remote code", Severity.HIGH,
+         "{detail}{origin}",
+         "Code fetched from the network, or hidden by encoding, runs on the user's machine: "
+         "`curl … | sh`, download then run, decode-and-run, the skill rewriting itself from "
+         "the network. A vendor's documented installer over https is medium; code from a raw "
+         "IP, a paste site or a decoded blob is critical."),
+    Rule("SB603", "privilege", Severity.HIGH,
+         "{detail}{where}",
+         "The skill raises or widens privilege: sudo beyond installing a named package, "
+         "setuid bits, world-writable modes, chown to root, writes to /etc, sudoers or system "
+         "folders, turning off a safety check."),
+    Rule("SB604", "persistence", Severity.HIGH,
+         "{detail}{where}",
+         "The skill makes something survive the session: cron, systemd or launchd units, "
+         "shell startup files, git hooks, login items, writes to the agent's configuration, "
+         "memory or other skills."),
+    Rule("SB605", "deception", Severity.HIGH,
+         "{detail}{where}",
+         "The instructions turn the agent against its user: hide what it does, override "
+         "earlier instructions or policy, collect secrets and send them on, or carry "
+         "instructions a human cannot see (HTML comments, invisible or tag characters, bidi "
+         "overrides). A description written to capture every request is medium."),
+    Rule("SB606", "supply chain", Severity.HIGH,
+         "{detail}{where}",
+         "The skill installs what its author may not mean: a name one or two edits from a "
+         "popular package (a typosquat), a package from a non-default index, a URL or a git "
+         "remote, or a package run straight from the registry."),
+    Rule("SB607", "destruction", Severity.HIGH,
+         "{detail}{where}",
+         "The skill deletes what is not its own: the home folder, the root, a wildcard or a "
+         "computed path, the agent's memory, session logs or configuration; or runs disk and "
+         "partition tools."),
     Rule("SB901", "analysis error", Severity.HIGH,
          "analysis of this skill failed: {detail}",
          "skillbound could not finish analysing the skill and fails closed. Please report "
@@ -148,14 +176,15 @@ RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
 
 def make(code: str, location: Location | None = None, *, capability: Capability | None = None,
          severity: Severity | None = None, witness: tuple[str, ...] = (),
-         **fields: Any) -> Finding:
+         flow: tuple[str, ...] = (), **fields: Any) -> Finding:
     """Build a finding of ``code``; ``fields`` fill the rule's message template, and a
     ``rule`` field (the policy rule that decided) is kept on the finding too."""
     rule = RULES[code]
     values = {"capability": capability, **fields}
     return Finding(code=code, severity=rule.severity if severity is None else severity,
                    message=rule.message.format(**values), location=location,
-                   capability=capability, witness=witness, rule=str(fields.get("rule", "")))
+                   capability=capability, witness=witness, rule=str(fields.get("rule", "")),
+                   flow=flow)
 
 
 def fingerprint(root: Path, finding: Finding) -> str:

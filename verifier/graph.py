@@ -2,9 +2,11 @@
 
 Nodes: the skill, its files, functions, call sites, capabilities and claims. Edges:
 ``contains``, ``invokes`` (SKILL.md or a script runs a bundled script), ``calls``,
-``imports`` (between the skill's own modules), ``exercises`` (call site → capability), ``declares`` (manifest → claim), ``covers``
-(claim → capability) and ``flows`` (a secret source and an outbound sink in one file).
-Witness paths are shortest paths from SKILL.md to a call site.
+``imports`` (between the skill's own modules), ``exercises`` (call site → capability),
+``declares`` (manifest → claim), ``covers`` (claim → capability) and ``flows`` (a value a
+source produces reaches a sink, as extraction found it; flows through a file one part of
+the skill writes and another reads are joined here). Witness paths are shortest paths from
+SKILL.md to a call site.
 """
 
 from __future__ import annotations
@@ -15,17 +17,16 @@ from pathlib import Path
 
 import networkx as nx
 
-from verifier.capability import Capability, Kind
-from verifier.extract.facts import FileFacts, Parsed, Risk, Unverifiable
+from verifier.capability import ANY, Capability, Kind
+from verifier.extract.facts import DataFlow, FileFacts, Parsed, Risk, Step, Unverifiable
 from verifier.model import Claim, Evidence, Location, Manifest
 from verifier.paths import display_path
-from verifier.risk import is_secret
 
 Node = tuple[str, ...]
 SKILL: Node = ("skill",)
 _REACH = frozenset({"contains", "invokes", "calls", "imports"})
-SINKS = frozenset({Kind.NET_CONNECT})
-"""Capabilities that send data out of the machine (mail goes out over a net.connect too)."""
+MAX_HOPS = 3
+"""Flows through files (written by one step, read by a later one) are joined this deep."""
 
 
 @dataclass(frozen=True, order=True)
@@ -49,12 +50,15 @@ class Sketch:
     entry: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Flow:
-    """A secret source and an outbound sink exercised in the same file."""
+    """A value that ``source`` produces reaches ``sink`` through ``steps`` (see
+    ``facts.DataFlow``); ``origin`` is the URL a fetched value came from."""
 
     source: Evidence
     sink: Evidence
+    steps: tuple[Step, ...] = ()
+    origin: str = ""
 
 
 def _file(relative: str) -> Node:
@@ -83,7 +87,7 @@ class CapabilityGraph:
         self.graph.add_edge(SKILL, _file(manifest_relative), key="contains")
         self._evidence: dict[Capability, list[Evidence]] = {}
         self._relative: dict[Path, str] = {}
-        self._flows: tuple[Flow, ...] = ()
+        self._flows: list[Flow] = []
         self._risks: list[Risk] = []
         self._shown: dict[str, str] = {}
 
@@ -96,7 +100,7 @@ class CapabilityGraph:
             graph._add_file(relative, fact)
         for claim in manifest.claims:
             graph._add_claim(claim)
-        graph._add_flows()
+        graph._join_flows()
         return graph
 
     def _add_file(self, relative: str, fact: FileFacts) -> None:
@@ -109,6 +113,7 @@ class CapabilityGraph:
             return
         self._add_structure(relative, fact)
         self._risks.extend(fact.risks)
+        self._flows.extend(Flow(f.source, f.sink, f.steps, f.origin) for f in fact.flows)
         for evidence in fact.evidence:
             self._add_evidence(relative, evidence)
 
@@ -131,17 +136,23 @@ class CapabilityGraph:
         self.graph.add_edge(site, _capability(evidence.capability), key="exercises")
         self._evidence.setdefault(evidence.capability, []).append(evidence)
 
-    def _add_flows(self) -> None:
-        by_file: dict[Path, list[Evidence]] = {}
-        for evidence in (e for group in self._evidence.values() for e in group):
-            by_file.setdefault(evidence.location.path, []).append(evidence)
-        found = {Flow(source, sink) for group in by_file.values()
-                 for source in group if is_secret(source.capability)
-                 for sink in group if sink.capability.kind in SINKS}
+    def _join_flows(self) -> None:
+        """Add the flows through files: what one flow writes to a path, a flow that reads the
+        same path carries on (``env > /tmp/e`` then ``curl -T /tmp/e``), up to MAX_HOPS."""
+        found = set(self._flows)
+        frontier = found
+        for _ in range(MAX_HOPS):
+            joined = {j for first in frontier if first.sink.capability.kind == Kind.FS_WRITE
+                      for second in found if _reads_back(first, second)
+                      for j in [_joined(first, second)]} - found
+            if not joined:
+                break
+            found |= joined
+            frontier = joined
         for flow in found:
             self.graph.add_edge(_capability(flow.source.capability),
                                 _capability(flow.sink.capability), key="flows")
-        self._flows = tuple(sorted(found, key=lambda f: (f.source, f.sink)))
+        self._flows = sorted(found)
 
     def _add_claim(self, claim: Claim) -> None:
         node = ("claim", str(claim.capability), claim.origin)
@@ -181,8 +192,20 @@ class CapabilityGraph:
         return tuple(start + ([file] if file != start[0] else []) + [here])
 
     def flows(self) -> tuple[Flow, ...]:
-        """Secret sources and outbound sinks exercised in the same file."""
-        return self._flows
+        """Every data flow of the skill, those through its files included, sorted."""
+        return tuple(self._flows)
+
+    def describe(self, flow: Flow) -> tuple[str, ...]:
+        """A flow step by step for reports: ``path:line what`` from the source to the sink."""
+        hops = [(flow.source.location, f"{flow.source.capability} via {flow.source.via}"),
+                *((step.location, step.what) for step in flow.steps),
+                (flow.sink.location, f"{flow.sink.capability} via {flow.sink.via}")]
+        return tuple(f"{self._place(location)} {what}" for location, what in hops)
+
+    def _place(self, location: Location) -> str:
+        relative = self._relative.get(location.path)
+        shown = self._path(relative) if relative is not None else display_path(location.path)
+        return f"{shown}:{location.line}"
 
     def sketch(self) -> Sketch:
         """The graph as sorted, frozen values (see ``Sketch``)."""
@@ -205,6 +228,25 @@ class CapabilityGraph:
         if relative not in self._shown:
             self._shown[relative] = display_path(self.root / relative)
         return self._shown[relative]
+
+
+def _reads_back(first: Flow, second: Flow) -> bool:
+    """Whether ``second`` starts by reading what ``first`` wrote (the same path, or a glob
+    that covers it either way)."""
+    written, read = first.sink.capability, second.source.capability
+    if read.kind != Kind.FS_READ or second.sink == first.sink or ANY in (read.scope,
+                                                                         written.scope):
+        return False  # a path unknown on either side joins nothing: it would join everything
+    as_read = Capability(Kind.FS_READ, written.scope)
+    return read.covers(as_read) or as_read.covers(read)
+
+
+def _joined(first: Flow, second: Flow) -> Flow:
+    """One flow through the file ``first`` writes and ``second`` reads."""
+    written, read = first.sink, second.source
+    steps = (*first.steps, Step(written.location, f"written to {written.capability.scope}"),
+             Step(read.location, f"read back from {read.capability.scope}"), *second.steps)
+    return Flow(first.source, second.sink, steps, first.origin)
 
 
 def _name(node: Node) -> str:

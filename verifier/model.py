@@ -7,7 +7,7 @@ from enum import IntEnum, StrEnum
 from pathlib import Path
 from typing import Any, Mapping
 
-from verifier.capability import Capability
+from verifier.capability import ANY as ANY_SCOPE, Capability
 
 
 class Severity(IntEnum):
@@ -84,6 +84,9 @@ class Finding:
     witness: tuple[str, ...] = ()
     rule: str = ""
     """For policy findings: the rule that decided and where it is written."""
+    flow: tuple[str, ...] = ()
+    """For threats found by data flow: the hops from the source to the sink, as display
+    strings (``path:line what``)."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,17 @@ class Manifest:
         """Whether the skill claims any capability at all."""
         return bool(self.claims)
 
-    def declares(self, capability: Capability) -> bool:
-        """Whether a claim covers ``capability`` and nothing the manifest forbids does."""
-        return any(c.capability.covers(capability) for c in self.claims) and not any(
+    @property
+    def explicit(self) -> bool:
+        """Whether the skill claims capabilities explicitly (native ``capabilities:`` or
+        Codex permissions): an inventory, not only hints such as tool grants."""
+        return any(c.explicit for c in self.claims)
+
+    def declares(self, capability: Capability, by_name: bool = False) -> bool:
+        """Whether a claim covers ``capability`` and nothing the manifest forbids does.
+        ``by_name``: only a claim that names it counts — an explicit claim, or a hint with a
+        scope (``requires.env: [X]``), never a tool grant of a whole kind (``Read``)."""
+        claims = [c for c in self.claims if not by_name or c.explicit or
+                  c.capability.scope != ANY_SCOPE]
+        return any(c.capability.covers(capability) for c in claims) and not any(
             d.covers(capability) for d in self.denied)

@@ -21,7 +21,9 @@ from verifier.manifest import load_manifest
 from verifier.model import Claim, Evidence, Finding, Location, Manifest, Severity, Verdict
 from verifier.lock import Lock, drift
 from verifier.policy import Context, apply_policy
+from verifier.policy.accept import accept_threats
 from verifier.policy.evaluate import capability_places
+from verifier.threats import find_threats
 from verifier.suppress import Suppressed, Suppression, apply_inline, read_suppressions
 from verifier.limits import MAX_FILE_BYTES, Limits, ResourceLimit, TimeLimitExceeded, time_limit
 
@@ -161,7 +163,7 @@ def analysis_of(skill: SkillFolder, manifest: Manifest, graph: CapabilityGraph,
                 extra: Iterable[Finding] = (), suppressions: Iterable[Suppression] = ()
                 ) -> Analysis:
     """The analysis of a skill from its manifest and capability graph."""
-    found = {*manifest.findings, *compare(graph, manifest), *extra}
+    found = {*manifest.findings, *find_threats(graph), *compare(graph, manifest), *extra}
     capabilities = tuple(CapabilityReport(c, declared(manifest, c, evidence), evidence)
                          for c, evidence in graph.capabilities().items())
     return Analysis(skill, manifest.name, manifest.claims, capabilities,
@@ -176,7 +178,8 @@ def judge(analysis: Analysis, options: Options = Options()) -> SkillReport:
     found = {*analysis.findings}
     if analysis.complete:
         found |= {*_policy_findings(analysis, options), *_lock_findings(analysis, options)}
-    active, suppressed = _accepted(skill, found, analysis.suppressions, options)
+    active, suppressed = _accepted(skill, analysis.name or skill.root.name, found,
+                                   analysis.suppressions, options)
     return SkillReport(skill.root, analysis.name, verdict_of(active), analysis.claims,
                        analysis.capabilities, active, suppressed, analysis.sketch)
 
@@ -190,10 +193,11 @@ def skill_graph(skill: SkillFolder, options: Options = Options(),
         skill.root, manifest, extract_skill(skill, files, options.limits.file_bytes))
 
 
-def _accepted(skill: SkillFolder, found: Iterable[Finding],
+def _accepted(skill: SkillFolder, name: str, found: Iterable[Finding],
               suppressions: Iterable[Suppression], options: Options
               ) -> tuple[tuple[Finding, ...], tuple[Suppressed, ...]]:
-    """The findings that count, and those inline suppressions or the baseline accept."""
+    """The findings that count, and those inline suppressions, the baseline or a policy
+    exception (threats only) accept."""
     active = list(found)
     suppressed: list[Suppressed] = []
     problems: list[Finding] = []
@@ -203,6 +207,10 @@ def _accepted(skill: SkillFolder, found: Iterable[Finding],
         active, accepted, stale = options.baseline.apply(skill.root, active)
         suppressed += accepted
         problems += stale
+    if options.context is not None:
+        active, accepted, expired = accept_threats(name, active, options.context, options.today)
+        suppressed += accepted
+        problems += expired
     return (tuple(sorted({*active, *problems}, key=findings.order)),
             tuple(sorted(suppressed, key=lambda s: findings.order(s.finding))))
 

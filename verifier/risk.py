@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from enum import IntEnum
+from functools import cache
+from importlib import resources
+
+import yaml
 
 from verifier.capability import ANY, FS_KINDS, Capability, Kind
+from verifier.catalog import SafeLoader
 from verifier.resources import builtin_resources
 
 _ALWAYS_PRIVILEGED = frozenset({Kind.CODE_DYNAMIC, Kind.MAIL_DELETE, Kind.MAIL_SEND})
-_CONTAINED = ("${SKILL_DIR}", "${WORKSPACE}")
+_CONTAINED = ("${SKILL_DIR}", "${WORKSPACE}", "/tmp", "/var/tmp")
+"""The skill's folder, the workspace and the system temp folder: reading and writing there
+is normal, deleting there is sensitive."""
 
 
 class Tier(IntEnum):
@@ -45,7 +52,17 @@ def risk_tier(capability: Capability) -> Tier:
         return Tier.PRIVILEGED if unknown else Tier.SENSITIVE
     if kind == Kind.PROC_EXEC and (_in("persistence", capability) or _elevated(capability)):
         return Tier.PRIVILEGED
+    if kind == Kind.PROC_EXEC and any(c.covers(capability) for c in harmless_commands()):
+        return Tier.NORMAL
     return Tier.SENSITIVE
+
+
+@cache
+def harmless_commands() -> tuple[Capability, ...]:
+    """Commands whose effect is local and read-only (``verifier/catalog/harmless.yaml``)."""
+    text = resources.files("verifier.catalog").joinpath("harmless.yaml").read_text("utf-8")
+    return tuple(Capability.of(Kind.PROC_EXEC, entry["command"])
+                 for entry in yaml.load(text, Loader=SafeLoader))
 
 
 def _path_tier(capability: Capability) -> Tier:
@@ -54,7 +71,8 @@ def _path_tier(capability: Capability) -> Tier:
     if is_secret(capability) or writes and any(
             _in(name, as_write) for name in ("agent-config", "persistence", "system")):
         return Tier.PRIVILEGED
-    inside = capability.scope.startswith(_CONTAINED)
+    inside = any(capability.scope == root or capability.scope.startswith(root + "/")
+                 for root in _CONTAINED)
     if capability.kind == Kind.FS_DELETE:
         return Tier.SENSITIVE if inside else Tier.PRIVILEGED
     return Tier.NORMAL if inside else Tier.SENSITIVE

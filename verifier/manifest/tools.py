@@ -17,7 +17,7 @@ from verifier.manifest.yamlsafe import Document, KeyPath
 from verifier.model import Claim, Finding, Location
 
 ORIGIN = "allowed-tools"
-_RULE = re.compile(r"([A-Za-z_][\w-]*)(?:\((.*)\))?", re.DOTALL)
+_RULE = re.compile(r"([A-Za-z_][\w*-]*)(?:\((.*)\))?", re.DOTALL)
 
 
 def _command(rule: str) -> str:

@@ -20,8 +20,9 @@ from verifier.capability import Capability, CapabilityError
 from verifier.catalog import SafeLoader
 from verifier.manifest.yamlsafe import Document, KeyPath, Problem, load_yaml
 from verifier.paths import display_path
-from verifier.policy.model import (Combination, Context, Decision, Exception_, PolicyError,
-                                   Rule)
+from verifier.findings import RULES
+from verifier.policy.model import (Acceptance, Combination, Context, Decision, Exception_,
+                                   PolicyError, Rule)
 from verifier.resources import builtin_resources
 from verifier.schemas import load_schema
 
@@ -219,6 +220,21 @@ def _exception(policy: Policy, index: int) -> Exception_:
         expires = date.fromisoformat(body["expires"])
     except ValueError:
         raise policy.fail((*keypath, "expires"), "expected a date YYYY-MM-DD") from None
-    allow = tuple(_rules(policy, (*keypath, "allow"), body["allow"]))
+    allow = tuple(_rules(policy, (*keypath, "allow"), body.get("allow", [])))
+    accept = tuple(_acceptance(policy, (*keypath, "accept", i), text)
+                   for i, text in enumerate(body.get("accept", [])))
     return Exception_(body["context"], body["skill"], allow, body["reason"], expires,
-                      policy.where(keypath))
+                      policy.where(keypath), accept)
+
+
+def _acceptance(policy: Policy, keypath: KeyPath, text: str) -> Acceptance:
+    """``SB601`` or ``SB601 env.read(*)``: a threat code, optionally with a capability."""
+    code, _, capability = text.partition(" ")
+    if code not in RULES or not code.startswith("SB6"):
+        raise policy.fail(keypath, f"a threat finding code (SB601-SB607), not {code!r}")
+    if not capability.strip():
+        return Acceptance(code)
+    try:
+        return Acceptance(code, Capability.parse(capability))
+    except CapabilityError as error:
+        raise policy.fail(keypath, f"a capability after the code: {error}") from None

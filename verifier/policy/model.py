@@ -50,8 +50,23 @@ class Combination:
 
 
 @dataclass(frozen=True)
+class Acceptance:
+    """A threat finding an exception accepts: its code, and the capability it must concern
+    (None: any finding of the code)."""
+
+    code: str
+    capability: Capability | None = None
+
+    def covers(self, code: str, capability: Capability | None) -> bool:
+        """Whether a finding of ``code`` about ``capability`` is accepted."""
+        return code == self.code and (self.capability is None or (
+            capability is not None and self.capability.covers(capability)))
+
+
+@dataclass(frozen=True)
 class Exception_:
-    """A reviewed exception: ``allow`` for ``skill`` in ``context`` until ``expires``."""
+    """A reviewed exception for ``skill`` in ``context`` until ``expires``: capabilities it
+    ``allow``s, and threat findings it ``accept``s (the only way a threat is accepted)."""
 
     context: str
     skill: str
@@ -59,6 +74,7 @@ class Exception_:
     reason: str
     expires: date
     where: str
+    accept: tuple[Acceptance, ...] = ()
 
 
 @dataclass(frozen=True)

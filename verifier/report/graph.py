@@ -8,15 +8,18 @@ from collections.abc import Callable
 import networkx as nx
 
 from verifier.capability import Capability
+from verifier.findings import RULES
 from verifier.graph import CapabilityGraph, Node
 from verifier.paths import display_path
 from verifier.pipeline import SkillReport
 from verifier.report.svg import picture
+from verifier.threats import find_threats
 
 
 def explain(graph: CapabilityGraph, wanted: Capability | None) -> str:
-    """Each capability (or those ``wanted`` covers) with every place and its witness path."""
-    lines = [f"{display_path(graph.root)}:"]
+    """The skill's threats, each data flow step by step (source → … → sink); then each
+    capability (or those ``wanted`` covers) with every place and its witness path."""
+    lines = [f"{display_path(graph.root)}:", *_threats(graph, wanted)]
     for capability, evidence in graph.capabilities().items():
         if wanted is not None and not wanted.covers(capability):
             continue
@@ -26,6 +29,23 @@ def explain(graph: CapabilityGraph, wanted: Capability | None) -> str:
                          f"via {item.via}")
             lines.append(f"      witness: {' -> '.join(graph.witness(item))}")
     return "\n".join(lines) + "\n"
+
+
+def _threats(graph: CapabilityGraph, wanted: Capability | None) -> list[str]:
+    found = [f for f in find_threats(graph) if wanted is None or (
+        f.capability is not None and wanted.covers(f.capability))]
+    lines = ["  threats:"] if found else []
+    for finding in found:
+        lines.append(f"    {str(finding.severity).upper()} {finding.code} "
+                     f"{RULES[finding.code].title}: {finding.message}")
+        if finding.location is not None:
+            lines.append(f"      at {display_path(finding.location.path)}:"
+                         f"{finding.location.line}")
+        if finding.flow:
+            lines.append("      flow:")
+            lines.extend(f"        {number}. {hop}" for number, hop in
+                         enumerate(finding.flow, start=1))
+    return lines
 
 
 def _named(graph: CapabilityGraph) -> nx.MultiDiGraph[str]:

@@ -71,6 +71,8 @@ def _finding(finding: Finding) -> dict[str, Any]:
     }
     if finding.rule:
         data["rule"] = finding.rule
+    if finding.flow:
+        data["flow"] = list(finding.flow)
     return data
 
 

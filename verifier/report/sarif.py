@@ -47,7 +47,7 @@ def to_sarif(report: Report) -> dict[str, Any]:
 
 def _rule(rule: Rule) -> dict[str, Any]:
     category = {"1": "manifest", "2": "claims", "3": "policy", "4": "lock", "5": "suppression",
-                "9": "analysis"}[rule.code[2]]
+                "6": "threat", "9": "analysis"}[rule.code[2]]
     return {
         "id": rule.code, "name": "".join(w.capitalize() for w in rule.title.split()),
         "shortDescription": {"text": rule.title},

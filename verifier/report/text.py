@@ -1,5 +1,6 @@
-"""Plain text for people: per skill its claims, capabilities with evidence, and findings with
-witness paths, then a summary line."""
+"""Plain text for people. Per skill it leads with what matters: the verdict, then threats,
+then honesty, then placement findings (each with its witness path, and a threat's data flow),
+then claims and capabilities with evidence; a summary line ends the report."""
 
 from __future__ import annotations
 
@@ -27,18 +28,25 @@ def render(report: Report) -> str:
     return printable("\n".join([*blocks, tail]) + "\n")
 
 
+SECTIONS = (("threats", ("SB6",)), ("honesty", ("SB1", "SB2")), ("placement", ("SB3",)),
+            ("lock, suppressions and analysis", ("SB4", "SB5", "SB9")))
+"""The three judgements in the order a reviewer reads them, then everything else."""
+
+
 def _skill(skill: SkillReport) -> str:
     name = f" ({skill.name})" if skill.name else ""
     lines = [f"{display_path(skill.root)}{name}: {str(skill.verdict).upper()}"]
+    for title, prefixes in SECTIONS:
+        found = [f for f in skill.findings if f.code.startswith(prefixes)]
+        if found:
+            lines.append(f"  {title}:")
+            for finding in found:
+                lines.extend(_finding(finding))
     claims = sorted({str(claim.capability) for claim in skill.claims})
     lines.append("  claims: " + (", ".join(claims) if claims else "none"))
     if skill.capabilities:
         lines.append("  capabilities:")
         lines.extend(_capability(c) for c in skill.capabilities)
-    if skill.findings:
-        lines.append("  findings:")
-        for finding in skill.findings:
-            lines.extend(_finding(finding))
     if skill.suppressed:
         lines.append("  suppressed (not counted):")
         lines.extend(_suppressed(s) for s in skill.suppressed)
@@ -73,4 +81,6 @@ def _finding(finding: Finding) -> list[str]:
         lines.append(f"             at {display_path(location.path)}:{location.line}")
     if finding.witness:
         lines.append(f"             witness: {ARROW.join(finding.witness)}")
+    if finding.flow:
+        lines.append(f"             flow: {ARROW.join(finding.flow)}")
     return lines

@@ -1,0 +1,43 @@
+"""The threat stage: behaviour that is dangerous wherever the skill runs (SB6xx).
+
+It reads the same capability graph as the honesty stage and never the manifest: a
+declaration never makes a threat acceptable. Each class is one module with a ``find``
+function over ``ThreatFacts``; what the rules know (hosts, URLs, paths, command and
+instruction patterns) is data in ``verifier/catalog/threat-<class>.yaml``. Only a policy
+exception accepts a threat (``accept:``, applied by the pipeline after this stage).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from verifier import findings
+from verifier.graph import CapabilityGraph
+from verifier.model import Finding
+from verifier.threats import (deception, destruction, exfiltration, persistence, privilege,
+                              remote_code, supply_chain)
+from verifier.threats.base import ThreatFacts
+
+RULES: tuple[Callable[[ThreatFacts], Iterator[Finding]], ...] = (
+    exfiltration.find, remote_code.find, privilege.find, persistence.find, deception.find,
+    supply_chain.find, destruction.find)
+"""Every threat class's rules, in code order."""
+
+
+def find_threats(graph: CapabilityGraph) -> tuple[Finding, ...]:
+    """Every threat finding of a skill, one per code and place (the worst kept), sorted."""
+    facts = ThreatFacts.of(graph)
+    return tuple(sorted(_worst_per_place(f for rule in RULES for f in rule(facts)),
+                        key=findings.order))
+
+
+def _worst_per_place(found: Iterable[Finding]) -> list[Finding]:
+    """One finding per code, place and capability: an instruction and the code it shows, or
+    two routes to one sink, are one threat."""
+    kept: dict[tuple[object, ...], Finding] = {}
+    for finding in sorted(found, key=findings.order):
+        where = finding.location
+        key = (finding.code, where.path if where else None, where.line if where else 0,
+               finding.capability)
+        kept.setdefault(key, finding)
+    return list(kept.values())

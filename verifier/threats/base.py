@@ -1,0 +1,138 @@
+"""What the threat rules read, and the small helpers they share."""
+
+from __future__ import annotations
+
+import fnmatch
+import ipaddress
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from verifier import findings
+from verifier.capability import Capability, Kind
+from verifier.catalog.threats import ThreatCatalog, ThreatRule
+from verifier.extract.facts import Risk
+from verifier.glob import matches
+from verifier.graph import CapabilityGraph, Flow
+from verifier.model import Evidence, Finding, Severity
+
+
+@dataclass(frozen=True)
+class ThreatFacts:
+    """The graph facts every threat rule reads: capabilities with their evidence, data
+    flows (through files too), and the risky constructs extraction marked (instructions in
+    markdown, commands that match a threat pattern)."""
+
+    graph: CapabilityGraph
+    capabilities: dict[Capability, tuple[Evidence, ...]]
+    flows: tuple[Flow, ...]
+    risks: tuple[Risk, ...]
+
+    @classmethod
+    def of(cls, graph: CapabilityGraph) -> ThreatFacts:
+        """The facts of one skill's graph."""
+        return cls(graph, graph.capabilities(), graph.flows(), graph.risks())
+
+    def evidence(self, kind: Kind) -> Iterator[Evidence]:
+        """Every piece of evidence of capabilities of ``kind``."""
+        for capability, evidence in self.capabilities.items():
+            if capability.kind == kind:
+                yield from evidence
+
+    def flows_into(self, sink: Evidence) -> tuple[Flow, ...]:
+        """The flows that end at this evidence."""
+        return tuple(flow for flow in self.flows if flow.sink == sink)
+
+    def risks_of(self, kinds: tuple[str, ...]) -> Iterator[Risk]:
+        """The risks whose kind is one of ``kinds``."""
+        return (risk for risk in self.risks if risk.kind in kinds)
+
+
+def report(catalog: ThreatCatalog, rule: ThreatRule, facts: ThreatFacts, evidence: Evidence,
+           *, severity: Severity | None = None, flow: Flow | None = None,
+           **fields: str) -> Finding:
+    """A finding of ``rule`` at a piece of evidence: its witness path, and the flow's hops
+    when a data flow is why it is reported."""
+    return findings.make(catalog.code, evidence.location, capability=evidence.capability,
+                         severity=rule.severity if severity is None else severity,
+                         witness=facts.graph.witness(evidence),
+                         flow=facts.graph.describe(flow) if flow is not None else (),
+                         detail=rule.detail, **{"where": "", "origin": "", **fields})
+
+
+def report_risk(catalog: ThreatCatalog, rule: ThreatRule, facts: ThreatFacts, risk: Risk,
+                *, severity: Severity | None = None, **fields: str) -> Finding:
+    """A finding of ``rule`` at a risky instruction or command, quoting it."""
+    return findings.make(catalog.code, risk.location,
+                         severity=rule.severity if severity is None else severity,
+                         witness=facts.graph.witness_to(risk.location), detail=rule.detail,
+                         **{"where": f": {risk.text!r}", "origin": f": {risk.text!r}",
+                            **fields})
+
+
+def in_rule(rule: ThreatRule, capability: Capability) -> bool:
+    """Whether one of the rule's capabilities covers ``capability`` (writes and deletes are
+    compared as the rule's kind, so a rule on ``fs.write(/etc/**)`` covers a delete too only
+    when it says so)."""
+    return any(c.covers(capability) for c in rule.capabilities)
+
+
+def host_in(host: str, globs: tuple[str, ...]) -> bool:
+    """Whether a host (``a.b.c`` or ``a.b.c:port``) matches one of the host globs."""
+    bare = _bare_host(host)
+    return any(matches(glob, bare) for glob in globs)
+
+
+def url_in(url: str, globs: tuple[str, ...]) -> bool:
+    """Whether a URL matches one of the URL globs (``*`` crosses ``/`` here)."""
+    return any(fnmatch.fnmatchcase(url.lower(), glob.lower()) for glob in globs)
+
+
+_NEARBY = tuple(ipaddress.ip_network(n) for n in (
+    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10",
+    "127.0.0.0/8", "0.0.0.0/8", "::1/128", "fc00::/7", "fe80::/10", "::/128"))
+"""Loopback, link-local and private (LAN) networks: a device on the user's own network."""
+
+
+def is_raw_ip(host: str) -> bool:
+    """An IP address written as the host that is not this machine or the user's own network
+    (documentation ranges such as 203.0.113.0/24 count: they stand for public addresses)."""
+    try:
+        address = ipaddress.ip_address(_bare_host(host).strip("[]"))
+    except ValueError:
+        return False
+    return not any(address in network for network in _NEARBY
+                   if network.version == address.version)
+
+
+def is_local(host: str, globs: tuple[str, ...]) -> bool:
+    """Whether the host is this machine (a flow to it leaves nothing)."""
+    bare = _bare_host(host)
+    if host_in(bare, globs):
+        return True
+    try:
+        return ipaddress.ip_address(bare.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _bare_host(host: str) -> str:
+    """The host without a port: ``a.b:443`` is ``a.b``; a bracketed IPv6 keeps brackets."""
+    host = host.lower()
+    if host.startswith("["):
+        return host.split("]", 1)[0] + "]"
+    name, colon, port = host.rpartition(":")
+    return name if colon and port.isdigit() and ":" not in name else host
+
+
+def matched(catalog: ThreatCatalog, facts: ThreatFacts,
+            rules: tuple[ThreatRule, ...] | None = None) -> Iterator[Finding]:
+    """The findings of rules that need no judgement beyond their matchers: evidence of a
+    capability a rule names, a command that matched a rule's pattern (a risk of the rule's
+    id), an instruction of a kind the rule names."""
+    for rule in catalog.rules if rules is None else rules:
+        if rule.capabilities:
+            for capability, evidence in facts.capabilities.items():
+                if in_rule(rule, capability):
+                    yield from (report(catalog, rule, facts, e) for e in evidence)
+        kinds = (rule.id, *rule.instructions) if rule.commands else rule.instructions
+        yield from (report_risk(catalog, rule, facts, r) for r in facts.risks_of(kinds))

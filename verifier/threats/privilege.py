@@ -1,0 +1,18 @@
+"""Privilege (SB603): the skill raises or widens privilege.
+
+The knowledge is ``verifier/catalog/threat-privilege.yaml``; every rule there is judged by
+its matchers (``base.matched``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from verifier.catalog.threats import threat_catalog
+from verifier.model import Finding
+from verifier.threats.base import ThreatFacts, matched
+
+
+def find(facts: ThreatFacts) -> Iterator[Finding]:
+    """The privilege findings of a skill."""
+    yield from matched(threat_catalog("privilege"), facts)

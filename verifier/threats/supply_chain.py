@@ -1,0 +1,18 @@
+"""Supply chain (SB606): the skill installs what its author may not mean.
+
+The knowledge is ``verifier/catalog/threat-supply-chain.yaml``; every rule there is judged by
+its matchers (``base.matched``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from verifier.catalog.threats import threat_catalog
+from verifier.model import Finding
+from verifier.threats.base import ThreatFacts, matched
+
+
+def find(facts: ThreatFacts) -> Iterator[Finding]:
+    """The supply chain findings of a skill."""
+    yield from matched(threat_catalog("supply-chain"), facts)
