@@ -12,6 +12,7 @@ import libcst as cst
 
 from verifier.capability import Capability, Kind
 from verifier.catalog import Catalog, Entry
+from verifier.extract import namespaces
 from verifier.extract.binder import Binder, dotted_name
 from verifier.extract.effects import Applied, CallSite, apply_entry, escaped
 from verifier.extract.evaluate import Evaluator, Structure
@@ -43,7 +44,8 @@ def walk(module: cst.Module, context: Context, sink: Sink, origin: Origin | None
 
     Code run by ``exec`` (``caller`` runs it) sees the caller's names and functions; when it
     passes arguments to them, the caller is walked once more to judge them with those."""
-    binder = Binder(ModuleIndex(context.relative, context.files),
+    binder = Binder(ModuleIndex(context.relative, context.files,
+                                frozenset(context.catalog.entries)),
                     caller.scope if caller else None)
     module.visit(binder)
     positions = start_positions(module)
@@ -176,6 +178,9 @@ class Extractor(TableVisitor):
                     callee.file, callee.name, tuple(site.positional),
                     tuple(sorted(site.keywords.items())), location, self.function))
             return
+        hidden = namespaces.hidden_call(callee, site.positional)
+        if hidden is not None:
+            self._record(node, Applied((hidden[0],)), hidden[1])
         entry, receiver = self._entry(callee)
         if entry is not None and entry.trigger == "call":
             self._record(node, apply_entry(entry, site, receiver), entry.api)
@@ -217,6 +222,9 @@ class Extractor(TableVisitor):
             return
         for value in self.evaluator.evaluate(node, self.scope):
             target = value.target if isinstance(value, Partial) else value
+            hidden = namespaces.hidden_call(target, [])
+            if hidden is not None:
+                self._record(node, Applied((hidden[0],)), f"{hidden[1]} (passed as a value)")
             entry, _ = self._entry(target) if isinstance(target, (Ref, Method)) else (None, None)
             if entry is not None and entry.trigger == "call" and entry.effects:
                 self._record(node, escaped(entry), f"{entry.api} (passed as a value)")
@@ -235,8 +243,12 @@ class Extractor(TableVisitor):
         if any(not isinstance(t.target, cst.Name) for t in node.targets):
             self._escape(node.value)
 
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self.consumed.add(id(node.target))  # a store into a subscript reads nothing
+
     def visit_Subscript(self, node: cst.Subscript) -> None:
         self.consumed.add(id(node.value))
+        self._namespace_read(node)
         name = dotted_name(node.value)
         if not name or name.rsplit(".", 1)[-1] not in self.subscript_names:
             return
@@ -246,6 +258,15 @@ class Extractor(TableVisitor):
             if entry is not None and isinstance(index, cst.Index):
                 key = self.evaluator.evaluate(index.value, self.scope)
                 self._record(node, apply_entry(entry, self._site([key]), None), entry.api)
+
+    def _namespace_read(self, node: cst.Subscript) -> None:
+        """``globals()[k]`` and its relatives with a key that does not fold: reflection."""
+        index = node.slice[0].slice if len(node.slice) == 1 else None
+        if id(node) in self.consumed or not isinstance(index, cst.Index):
+            return
+        bases = self.evaluator.evaluate(node.value, self.scope)
+        if namespaces.reflection(bases, self.evaluator.evaluate(index.value, self.scope)):
+            self._record(node, Applied((namespaces.REFLECTION,)), "namespace[]")
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self.consumed.add(id(node.attr))
