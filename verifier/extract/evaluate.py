@@ -118,6 +118,8 @@ class Evaluator:
         """``value.name``."""
         if name == "__dict__":
             return Namespace(value, "members")
+        if name in namespaces.READERS and namespaces.as_namespace(value) is not None:
+            return Method(value, name)  # sys.modules.get is a read, not a library function
         if isinstance(value, Ref):
             return Ref(member(value.name, name))
         if isinstance(value, Func):
