@@ -80,3 +80,37 @@ def test_star_import_fails_the_skill(tmp_path: Path) -> None:
     assert (run.code, skill["verdict"]) == (1, "fail")
     assert [(f["code"], f["capability"], f["location"]["line"]) for f in skill["findings"]] == [
         ("SB203", "code.dynamic(import)", 2)]
+
+
+CP = "const cp = require('child_process');\n"
+
+JAVASCRIPT = [
+    # namespace reads by a folded key are the member
+    ("globalThis['ev' + 'al'](process.argv[2])", {("code.dynamic(eval)", 1)}),
+    ("global['fe' + 'tch']('https://x.example.com')", {("net.connect(x.example.com)", 1)}),
+    ("require('child_process')['ex' + 'ec']('id')", {("proc.exec(id)", 1)}),
+    ("Reflect.get(globalThis, 'ev' + 'al')(process.argv[2])", {("code.dynamic(eval)", 1)}),
+    (CP + "Reflect.get(cp, 'execSync')('whoami')", {("proc.exec(whoami)", 2)}),
+    # by a key that does not fold: reflection
+    ("globalThis[process.argv[2]]('x')", {("code.dynamic(reflection)", 1)}),
+    ("global[name]", {("code.dynamic(reflection)", 1)}),
+    ("require('child_process')[k]('id')", {("code.dynamic(reflection)", 1)}),
+    (CP + "Reflect.get(cp, name)('id')", {("code.dynamic(reflection)", 2)}),
+    (CP + "Object.values(cp).forEach((f) => f('id'))", {("code.dynamic(reflection)", 2)}),
+    ("for (const [k, f] of Object.entries(require('fs'))) f(k)", {("code.dynamic(reflection)", 1)}),
+    ("const fs = require('fs');\nconst table = {files: fs};\ntable[k].rmSync('/d')",
+     {("code.dynamic(reflection)", 3)}),
+    # plain objects and arrays are data, and storing into a member runs nothing
+    ("const params = {};\nparams[name] = value;\nconsole.log(params[name])", set()),
+    ("function f(params, k) { params[k] = 1; return params[k]; }\nf({}, 'a')", set()),
+    ("const a = [1, 2];\nconsole.log(a[i], Object.values({x: 1}), Reflect.get({x: 1}, k))",
+     set()),
+    (CP + "cp[k] = null", set()),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), JAVASCRIPT)
+def test_javascript_evasions(tmp_path: Path, source: str,
+                             expected: set[tuple[str, int]]) -> None:
+    found = capabilities(tmp_path, {"run.js": source + "\n"})
+    assert {(c, line) for c, _, line in found} == expected
