@@ -114,3 +114,27 @@ def test_javascript_evasions(tmp_path: Path, source: str,
                              expected: set[tuple[str, int]]) -> None:
     found = capabilities(tmp_path, {"run.js": source + "\n"})
     assert {(c, line) for c, _, line in found} == expected
+
+
+SHELL = [
+    # ${!name}: the variable $name names; reflection when that name does not fold
+    ('name=API_KEY\necho "${!name}"', {("env.read(API_KEY)", 2)}),
+    ('echo "${!1}"', {("code.dynamic(reflection)", 1)}),
+    ('read var\nprintf "%s" "${!var}"', {("code.dynamic(reflection)", 2)}),
+    # namerefs: $ref is the variable it names
+    ("declare -n ref=TOKEN\necho \"$ref\"", {("env.read(TOKEN)", 2)}),
+    ("cmd=ls\ndeclare -n ref=cmd\n$ref", {("fs.read(${WORKSPACE})", 3)}),
+    ("f() {\n  local -n out=$1\n  echo \"$out\"\n}\nf x", {("code.dynamic(reflection)", 3)}),
+    # eval of a built string: analysed when it folds, dynamic when it does not
+    ('c="rm -rf"\neval "$c /tmp/x"', {("fs.delete(/tmp/x)", 2)}),
+    ('a=cur\nb=l\neval "$a$b https://x.example.com"', {("net.connect(x.example.com)", 3)}),
+    ('eval "$(cat plan.txt)"', {("code.dynamic(eval)", 1), ("fs.read(${WORKSPACE}/plan.txt)", 1)}),
+    # names and keys, not values
+    ('arr=(a b)\necho "${!arr[@]}"', set()),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), SHELL)
+def test_shell_evasions(tmp_path: Path, source: str, expected: set[tuple[str, int]]) -> None:
+    found = capabilities(tmp_path, {"run.sh": "#!/bin/bash\n" + source + "\n"})
+    assert {(c, line - 1) for c, _, line in found} == expected
