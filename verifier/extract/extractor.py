@@ -200,7 +200,7 @@ class Extractor(TableVisitor):
         found = ((name, self.evaluator.lookup(name, module)) for name in sorted(module.bindings))
         return tuple((name, values) for name, values in found if any(
             isinstance(v, (Ref, Partial)) or isinstance(v, Func) and v.file != self.context.relative
-            for v in values))
+            for v in values)) + namespaces.star_exports(module.stars)
 
     def _site(self, positional: list[Values] | None = None,
               keywords: dict[str, Values] | None = None) -> CallSite:

@@ -9,9 +9,9 @@ does not fold hides which function runs, which is ``code.dynamic(reflection)``.
 from __future__ import annotations
 
 from verifier.capability import Capability, Kind
-from verifier.extract.scope import STAR, Scope
-from verifier.extract.values import (HOLE, UNKNOWN, Const, Method, Namespace, Obj, Ref, Value,
-                                     Values, merge, one, text_of)
+from verifier.extract.scope import STAR, Scope, Star
+from verifier.extract.values import (HOLE, UNKNOWN, Const, Func, Method, Namespace, Obj, Ref,
+                                     Value, Values, merge, one, text_of)
 
 SOURCES = frozenset({"vars", "globals", "locals"})
 """Builtins that return a namespace."""
@@ -90,3 +90,14 @@ def hidden_call(callee: Value, args: list[Values]) -> tuple[Capability, str] | N
             keys, (callee.payload,)):
         return REFLECTION, callee.type
     return None
+
+
+def star_exports(stars: list[Star]) -> tuple[tuple[str, Values], ...]:
+    """What a module's star imports pass on to a module that star-imports it in turn, as
+    the export ``*`` (any name not bound otherwise is looked up there)."""
+    if not stars:
+        return ()
+    values = tuple(Func(s.local, "") if s.local is not None else
+                   Ref(s.module if s.names is not None else f"{s.module}.{STAR}")
+                   for s in stars)
+    return (("*", values),)
