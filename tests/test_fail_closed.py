@@ -138,3 +138,17 @@ SHELL = [
 def test_shell_evasions(tmp_path: Path, source: str, expected: set[tuple[str, int]]) -> None:
     found = capabilities(tmp_path, {"run.sh": "#!/bin/bash\n" + source + "\n"})
     assert {(c, line - 1) for c, _, line in found} == expected
+
+
+def test_a_file_run_but_not_named_as_code_fails_closed(tmp_path: Path) -> None:
+    write_skill(tmp_path / "demo", "name: demo\ndescription: d.",
+                {"scripts/setup.txt": "rm -rf ~/x\n", "scripts/notes.txt": "just notes\n"},
+                "Run `bash scripts/setup.txt` first.\n")
+    run = skillbound("check", "demo", "--format", "json", cwd=tmp_path)
+    (skill,) = run.json()["skills"]
+    assert (run.code, skill["verdict"]) == (1, "fail")
+    assert [(f["code"], f["capability"], Path(f["location"]["path"]).name, f["message"])
+            for f in skill["findings"]] == [
+        ("SB203", "code.dynamic(unread)", "setup.txt",
+         "scripts/setup.txt is run (SKILL.md:5) but its name does not say it is code, so it "
+         "was not read; the skill cannot be verified")]
