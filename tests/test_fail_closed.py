@@ -22,6 +22,7 @@ PYTHON = [
     # star imports of a catalogued module: the catalog's members, the builtins otherwise
     ("from os import *\nsystem('id')\nremove('/tmp/x')\nprint(getcwd())",
      {("proc.exec(id)", 2), ("fs.delete(/tmp/x)", 3)}),
+    ("from shelve import *\nopen('db')", {("code.dynamic(pickle)", 2)}),  # not the builtin
     ("from subprocess import *\nrun(['curl', 'https://x.example.com'])",
      {("net.connect(x.example.com)", 2)}),
     # a module skillbound cannot enumerate: what it may bind fails closed, builtins do not
