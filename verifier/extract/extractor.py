@@ -264,8 +264,10 @@ class Extractor(TableVisitor):
         index = node.slice[0].slice if len(node.slice) == 1 else None
         if id(node) in self.consumed or not isinstance(index, cst.Index):
             return
-        bases = self.evaluator.evaluate(node.value, self.scope)
-        if namespaces.reflection(bases, self.evaluator.evaluate(index.value, self.scope)):
+        keys = self.evaluator.evaluate(index.value, self.scope)
+        if all(namespaces.key_text(k) is not None for k in keys):
+            return  # a folded key is the member itself, judged where it is used
+        if namespaces.reflection(self.evaluator.evaluate(node.value, self.scope), keys):
             self._record(node, Applied((namespaces.REFLECTION,)), "namespace[]")
 
     def visit_Attribute(self, node: cst.Attribute) -> None:

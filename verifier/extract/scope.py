@@ -66,8 +66,8 @@ class Star:
 
     def bindings(self, name: str) -> list[Binding]:
         """What ``name`` may be through this import; empty when it cannot come from it."""
-        if self.local is not None:
-            return [] if name.startswith("_") else [Fixed(Func(self.local, name))]
+        if self.local is not None:  # whatever its __all__ says: a name it lacks is no call
+            return [Fixed(Func(self.local, name))]
         if self.names is None:
             return [Fixed(Ref(f"{self.module}.{STAR}.{name}"))]
         return [Fixed(Ref(member(self.module, name)))] if name in self.names else []
