@@ -53,7 +53,9 @@ PYTHON = [
     ("import os\nf = os.__dict__\nf[k]", {("code.dynamic(reflection)", 3)}),
     ("import operator, os\noperator.attrgetter(k)(os)", {("code.dynamic(reflection)", 2)}),
     ("import operator\noperator.itemgetter(k)(locals())", {("code.dynamic(reflection)", 2)}),
-    ("import sys\nsys.modules.get(name)", {("code.dynamic(reflection)", 2)}),
+    ("import sys\nsys.modules.get(name)", {("code.dynamic(import)", 2)}),
+    ("import sys, os\nsys.modules[name].system('id')\nvars(os)[k].system('x')",
+     {("code.dynamic(import)", 2), ("code.dynamic(reflection)", 3)}),
     # data is not a namespace, and a store reads nothing
     ("d = {}\nd[k] = 1\nprint(d[k], d.get(k))\nglobals()[k] = 2\nvars(o)[k] = 3", set()),
 ]

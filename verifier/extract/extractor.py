@@ -68,6 +68,8 @@ class Extractor(TableVisitor):
         self.revisit = False
         self.stack: list[Scope] = [binder.module]
         self.consumed: set[int] = set()
+        self.stored: set[int] = set()
+        """Subscripts assigned to: a store into a namespace reads nothing."""
         self.references = {e.method: e for e in context.catalog.entries.values()
                            if e.trigger == "reference"}
         self.subscripts = {e.api[:-2]: e for e in context.catalog.entries.values()
@@ -244,7 +246,8 @@ class Extractor(TableVisitor):
             self._escape(node.value)
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self.consumed.add(id(node.target))  # a store into a subscript reads nothing
+        if isinstance(node.target, cst.Subscript):
+            self.stored.add(id(node.target))
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         self.consumed.add(id(node.value))
@@ -262,7 +265,7 @@ class Extractor(TableVisitor):
     def _namespace_read(self, node: cst.Subscript) -> None:
         """``globals()[k]`` and its relatives with a key that does not fold: reflection."""
         index = node.slice[0].slice if len(node.slice) == 1 else None
-        if id(node) in self.consumed or not isinstance(index, cst.Index):
+        if id(node) in self.stored or not isinstance(index, cst.Index):
             return
         keys = self.evaluator.evaluate(index.value, self.scope)
         if all(namespaces.key_text(k) is not None for k in keys):

@@ -70,8 +70,8 @@ def is_reader(callee: Value) -> bool:
 
 def reflection(bases: Values, keys: Values) -> bool:
     """Whether reading ``keys`` from ``bases`` hides what it reads: a namespace read by a
-    key that does not fold."""
-    return any(as_namespace(b) is not None for b in bases) and any(
+    key that does not fold (``sys.modules[k]`` is the catalog's, an import)."""
+    return any(isinstance(b, Namespace) for b in bases) and any(
         key_text(k) is None for k in keys)
 
 
@@ -84,7 +84,10 @@ def hidden_call(callee: Value, args: list[Values]) -> tuple[Capability, str] | N
     keys = args[0] if args else (UNKNOWN,)
     if is_reader(callee):
         assert isinstance(callee, Method)
-        return (REFLECTION, f"namespace.{callee.name}") if any(
+        namespace = as_namespace(callee.receiver)
+        # sys.modules.get(name) imports, as sys.modules[name] does (the catalog's entry)
+        hides = IMPORT if namespace is not None and namespace.kind == "modules" else REFLECTION
+        return (hides, f"namespace.{callee.name}") if any(
             key_text(k) is None for k in keys) else None
     if isinstance(callee, Obj) and callee.type == "operator.itemgetter" and reflection(
             keys, (callee.payload,)):
