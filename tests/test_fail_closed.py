@@ -123,7 +123,8 @@ SHELL = [
     # ${!name}: the variable $name names; reflection when that name does not fold
     ('name=API_KEY\necho "${!name}"', {("env.read(API_KEY)", 2)}),
     ('echo "${!1}"', {("code.dynamic(reflection)", 1)}),
-    ('read var\nprintf "%s" "${!var}"', {("code.dynamic(reflection)", 2)}),
+    ('var=$(cat name.txt)\nprintf "%s" "${!var}"',
+     {("fs.read(${WORKSPACE}/name.txt)", 1), ("code.dynamic(reflection)", 2)}),
     # namerefs: $ref is the variable it names
     ("declare -n ref=TOKEN\necho \"$ref\"", {("env.read(TOKEN)", 2)}),
     ("cmd=ls\ndeclare -n ref=cmd\n$ref", {("fs.read(${WORKSPACE})", 3)}),

@@ -180,6 +180,7 @@ class Extractor(TableVisitor):
                     callee.file, callee.name, tuple(site.positional),
                     tuple(sorted(site.keywords.items())), location, self.function))
             return
+        self._star_shadow(node, callee, site)
         hidden = namespaces.hidden_call(callee, site.positional)
         if hidden is not None:
             self._record(node, Applied((hidden[0],)), hidden[1])
@@ -188,6 +189,14 @@ class Extractor(TableVisitor):
             self._record(node, apply_entry(entry, site, receiver), entry.api)
             if self.origin is None and receiver is None and entry.effects:
                 self._forward(node, entry.api, prefix)
+
+    def _star_shadow(self, node: cst.Call, callee: Value, site: CallSite) -> None:
+        """A builtin called where a bundled module is star-imported may be that module's
+        function of the same name: the call is stated for linking to judge."""
+        if not isinstance(callee, Ref) or "." in callee.name:
+            return
+        for local in self.scope.bundled_stars():
+            self._call(node, Func(local, callee.name), site)
 
     def _forward(self, node: cst.Call, api: str, prefix: list[Values]) -> None:
         """State that this function passes its parameters on to ``api`` (a wrapper)."""

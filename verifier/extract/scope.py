@@ -120,8 +120,19 @@ class Scope:
             return starred or None
         if any(_library(b) for b in starred):
             return starred
-        # An unenumerated module is not taken to redefine a builtin (``print`` stays print).
-        return [b for b in starred if not _unenumerated(b)] + [Fixed(Ref(name))]
+        # A builtin stays the builtin, so that it folds (``chr(99)``): an unenumerated module
+        # is not taken to redefine it, and a bundled module that does is linked at the call
+        # (``Extractor`` states the call to that module's name too).
+        return [Fixed(Ref(name))]
+
+    def bundled_stars(self) -> list[str]:
+        """The skill files this scope's module star-imports (``from helpers import *``)."""
+        scope: Scope | None = self
+        found: list[str] = []
+        while scope is not None:
+            found += [star.local for star in scope.stars if star.local is not None]
+            scope = scope.parent
+        return found
 
     def module_scope(self) -> Scope:
         """The module scope this scope is nested in (itself for a module)."""
