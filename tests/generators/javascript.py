@@ -258,7 +258,8 @@ def _module_member(r: Rewriter) -> str | None:
     """An export read out of the module by a (split) name: ``require('m')[k]`` or
     ``Reflect.get(module, k)``."""
     owner, dot, member = r.callee.rpartition(".")
-    if not r.plain or r.base.module is None or not dot or not member.isidentifier():
+    if not r.plain or r.base.module is None or r.callee != r.base.callee or not dot or (
+            not member.isidentifier()):
         return None
     if r.draw(st.booleans()) and "require(" in r.base.before:
         return f"require({json.dumps(r.base.module)})[{string(r, member)}]"
