@@ -423,6 +423,9 @@ def test_scan_reports_every_mixed_case_manifest_once(tmp_path: Path) -> None:
         ("shout", [("SB109", "the manifest is named 'SKILL.MD', not 'SKILL.md'")]),
         ("title", [("SB109", "the manifest is named 'Skill.md', not 'SKILL.md'")]),
         ("upper", [])]
+    scan = skillbound("scan", "skills", cwd=tmp_path)
+    assert "5 skills: 1 pass, 4 warn, 0 fail, 0 error" in scan.stdout, scan.stdout
+    assert "scanned 5 skills" in scan.stderr and "SB109 4" in scan.stderr, scan.stderr
     (lower,) = [s for s in data["skills"] if Path(s["path"]).name == "lower"]
     assert lower["findings"][0]["location"]["line"] == 1
     assert lower["findings"][0]["severity"] == "low"
