@@ -113,9 +113,9 @@ class Scope:
                 return scope.bindings[name]
             starred += [b for star in scope.stars for b in star.bindings(name)]
             scope = scope.parent
-        # A name no statement binds may come from a star import, and then it shadows the
-        # builtin of that name (``from os import *`` makes ``open`` os.open); a bundled
-        # module may not define it, so the builtin stays possible.
+        # A name no statement binds may come from a star import; a catalogued member
+        # shadows the builtin of its name (``from shelve import *`` makes ``open``
+        # shelve.open).
         if name not in _BUILTINS:
             return starred or None
         if any(_library(b) for b in starred):
