@@ -154,6 +154,14 @@ CASES = [
     (CP + "cp[method]('id')", {"code.dynamic(reflection)"}),
     ("globalThis['ev' + 'al'](input)", {"code.dynamic(eval)"}),
     ("console[level]('x');\nconst a = list[i]", set()),
+    # a computed member of a plain object or array is data; of a module, reflection
+    ("const params = {};\nparams[name] = value;\nf(params[name], [1, 2][i])", set()),
+    ("const t = {run: 1};\nt[k]();\nReflect.get({a: 1}, k);\nObject.values({a: 1})", set()),
+    (CP + "cp[k] = null", set()),
+    ("const t = {cp: require('child_process')};\nt[k]", {"code.dynamic(reflection)"}),
+    ("Reflect.get(globalThis, k)", {"code.dynamic(reflection)"}),
+    ("require('fs')[k]('/tmp/x')", {"code.dynamic(reflection)"}),
+    (CP + "Object.values(cp)", {"code.dynamic(reflection)"}),
     ("process.env[name]", {"env.read(*)"}),
     # dangerous functions as values: they escape with an unknown scope
     (CP + "register(cp.exec)", {"proc.exec(*)"}),

@@ -124,6 +124,12 @@ CASES = [
     ("__import__(name)", {"code.dynamic(import)"}),
     ("import os\ngetattr(os, name)('x')", {"code.dynamic(reflection)"}),
     ("getattr(self, name)()", set()),
+    # star imports and namespace reads
+    ("from os import *\nsystem('id')", {"proc.exec(id)"}),
+    ("from json import *\nloads(s)", {"code.dynamic(import)"}),
+    ("import builtins\nbuiltins.__dict__['ex' + 'ec'](input())", {"code.dynamic(eval)"}),
+    ("globals()[name]()", {"code.dynamic(reflection)"}),
+    ("d = {}\nd[name] = 1\nglobals()[name] = d[name]", set()),
     ("import pickle\npickle.loads(b)", {"code.dynamic(pickle)"}),
     ("import ctypes", {"code.dynamic(native)"}),
     # shell command lines

