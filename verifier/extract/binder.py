@@ -20,6 +20,17 @@ def dotted_name(node: cst.BaseExpression) -> str:
     return ""
 
 
+def base_name(node: cst.BaseExpression) -> tuple[str, str]:
+    """The variable an item or attribute belongs to, and its attribute that holds it:
+    ``("self", "items")`` for ``self.items["k"]``, ``("d", "")`` for ``d["k"]``; the name is
+    empty when the base is not a variable."""
+    member = ""
+    while isinstance(node, (cst.Subscript, cst.Attribute)):
+        member = node.attr.value if isinstance(node, cst.Attribute) else ""
+        node = node.value
+    return (node.value, member) if isinstance(node, cst.Name) else ("", "")
+
+
 class Binder(TableVisitor):
     """Collects the scopes of a module (keyed by their defining node) and their bindings.
 
@@ -38,6 +49,11 @@ class Binder(TableVisitor):
         """Every call and the scope it is made in: arguments flow into parameters."""
         self.imports: set[str] = set()
         """Files of the skill this module imports."""
+        self.stores: list[tuple[tuple[str, str], cst.BaseExpression, Scope]] = []
+        """Values stored into a variable's items or attributes, or added to it
+        (``d["k"] = v``, ``s += v``): the variable (``base_name``), the value, the scope."""
+        self.loops: list[tuple[str, cst.BaseExpression, Scope]] = []
+        """Names a ``for`` loop binds to the items of what it iterates, with the scope."""
         self.stack = [self.module]
 
     @property
@@ -102,19 +118,37 @@ class Binder(TableVisitor):
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             self._bind_target(target.target, node.value)
+            self._store(target.target, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
             self._bind_target(node.target, node.value)
+            self._store(node.target, node.value)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._bind_target(node.target, None)
+        self._store(node.target, node.value, augmented=True)
+
+    def _store(self, target: cst.BaseExpression, value: cst.BaseExpression,
+               augmented: bool = False) -> None:
+        if augmented or isinstance(target, (cst.Subscript, cst.Attribute)):
+            base = base_name(target)
+            if base[0]:
+                self.stores.append((base, value, self.scope))
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
         self._bind_target(node.target, node.value)
 
     def visit_For(self, node: cst.For) -> None:
         self._bind_target(node.target, None)
+        self._iterate(node.target, node.iter)
+
+    def _iterate(self, target: cst.BaseExpression, items: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Name):
+            self.loops.append((target.value, items, self.scope))
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._iterate(element.value, items)
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
         self._bind_target(node.target, None)

@@ -8,7 +8,7 @@ from typing import Callable
 from verifier.capability import ANY, Capability, Kind
 from verifier.catalog import SELF, Arg, Effect, Entry
 from verifier.extract import scopes
-from verifier.extract.shell import ShellAnalysis, analyse_shell, judge_argv
+from verifier.extract.shell import ShellAnalysis, ShellFlow, analyse_shell, judge_argv
 from verifier.extract.values import (HOLE, UNKNOWN, Obj, Ref, Seq, Value, Values,
                                      combinations, is_decoded, text_of)
 
@@ -41,10 +41,15 @@ class Applied:
     code: tuple[tuple[str, bool], ...] = ()
     programs: tuple[str, ...] = ()
     """For each capability, the command that exercises it (``rm``), or "" for the API itself."""
+    flows: tuple[ShellFlow, ...] = ()
+    """Data flows inside the commands the call runs (``cat ~/.ssh/id_rsa | curl -d @- …``)."""
+    risks: tuple[tuple[str, int, str], ...] = ()
+    """Threat patterns the commands match: (pattern id, line in the command, its text)."""
 
     def __add__(self, other: Applied) -> Applied:
         return Applied(self.capabilities + other.capabilities, self.invokes + other.invokes,
-                       self.code + other.code, self._programs() + other._programs())
+                       self.code + other.code, self._programs() + other._programs(),
+                       self.flows + other.flows, self.risks + other.risks)
 
     def _programs(self) -> tuple[str, ...]:
         if len(self.programs) == len(self.capabilities):
@@ -53,8 +58,13 @@ class Applied:
 
     def vias(self, via: str) -> list[tuple[Capability, str]]:
         """Each capability with its ``via``: the API, and the command it runs if any."""
-        return [(capability, f"{via} -> {program}" if program else via)
+        return [(capability, through(via, program))
                 for capability, program in zip(self.capabilities, self._programs())]
+
+
+def through(via: str, program: str) -> str:
+    """The ``via`` of a capability a call exercises by running ``program`` ("" for none)."""
+    return f"{via} -> {program}" if program else via
 
 
 def argument(site: CallSite, arg: Arg, receiver: Value | None) -> Values | None:
@@ -163,7 +173,8 @@ def run_process(words: list[str] | None, site: CallSite) -> Applied:
 def _from_shell(analysis: ShellAnalysis) -> Applied:
     return Applied(tuple(f.capability for f in analysis.found),
                    tuple(target for target, _ in analysis.invokes),
-                   programs=tuple(f.via for f in analysis.found))
+                   programs=tuple(f.via for f in analysis.found), flows=analysis.flows,
+                   risks=analysis.risks)
 
 
 def _command(entry: Entry, effect: Effect, kind: Kind, site: CallSite,

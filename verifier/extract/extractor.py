@@ -13,17 +13,19 @@ import libcst as cst
 from verifier.capability import Capability, Kind
 from verifier.catalog import Catalog, Entry
 from verifier.extract.binder import Binder, dotted_name
-from verifier.extract.effects import Applied, CallSite, apply_entry, escaped
+from verifier.extract.effects import Applied, CallSite, apply_entry, argument, escaped, through
 from verifier.extract.evaluate import Evaluator, Structure
 from verifier.extract.flow import bind_arguments
 from verifier.extract.forward import forward_of
 from verifier.extract.rounds import walk_in_rounds
 from verifier.extract.values import qualified
-from verifier.extract.facts import CallEdge, ForeignCall, Invocation
+from verifier.extract.facts import CallEdge, DataFlow, ForeignCall, Invocation, Risk, Step
 from verifier.extract.positions import Start, start_positions
 from verifier.extract.visitor import TableVisitor
 from verifier.extract.scope import ModuleIndex, Scope
-from verifier.extract.values import Func, Method, Obj, Partial, Ref, Value, Values
+from verifier.extract.trace import Produced
+from verifier.extract.values import (HOLE, Func, Method, Obj, Partial, Ref, Value, Values,
+                                     text_of)
 from verifier.extract.sink import MAX_CODE_DEPTH, Origin, Sink
 from verifier.model import Evidence, Location
 
@@ -72,6 +74,8 @@ class Extractor(TableVisitor):
                            if e.trigger == "subscript"}
         self.subscript_names = {api.rsplit(".", 1)[-1] for api in self.subscripts}
         self.ducks = context.catalog.duck_methods()
+        self.produced: dict[cst.CSTNode, Produced] = {}
+        """Where each piece of evidence was recorded: the sources and sinks of data flows."""
 
     # --- scopes ----------------------------------------------------------------------------
     @property
@@ -117,22 +121,42 @@ class Extractor(TableVisitor):
         self._pop(original_node)
 
     # --- evidence --------------------------------------------------------------------------
+    def locate(self, node: cst.CSTNode) -> Location:
+        """Where ``node`` starts in the file (code run by exec: where the exec call is)."""
+        return self._location(node)
+
     def _location(self, node: cst.CSTNode) -> Location:
         if self.origin is not None:
             return self.origin.location
         line, column = self.positions[node]
         return Location(self.context.path, line, column + 1)
 
-    def _record(self, node: cst.CSTNode, applied: Applied, via: str) -> None:
+    def _record(self, node: cst.CSTNode, applied: Applied, via: str, origin: str = "",
+                traced: bool = True) -> None:
         location = self._location(node)
         if self.origin is not None:
             via = f"{self.origin.via} -> {via}"
-        for capability, full_via in applied.vias(via):
-            self.sink.evidence.add(Evidence(capability, location, full_via, self.function))
+        found = {Evidence(capability, location, full_via, self.function)
+                 for capability, full_via in applied.vias(via)}
+        self.sink.evidence |= found
+        if traced and self.origin is None:
+            produced = self.produced.setdefault(node, Produced(self.scope, origin=origin))
+            produced.evidence |= found
+        self._commands(location, applied, via)
         for target in applied.invokes:
             self.sink.invokes.add(Invocation(self.function, target, location.line))
         for text, decoded in applied.code:
             self._nested(node, text, via, decoded)
+
+    def _commands(self, location: Location, applied: Applied, via: str) -> None:
+        """Flows and threat patterns inside the commands a call runs, stated at the call."""
+        for flow in applied.flows:
+            source, sink = (Evidence(found.capability, location, through(via, found.via),
+                                     self.function) for found in (flow.source, flow.sink))
+            steps = tuple(Step(location, what) for _, what in flow.steps)
+            self.sink.flows.add(DataFlow(source, sink, steps, flow.origin))
+        for kind, _, text in applied.risks:
+            self.sink.risks.add(Risk(kind, location, text))
 
     def _nested(self, node: cst.CSTNode, text: str, via: str, decoded: bool) -> None:
         """Analyse constant code run by exec/eval, located at the call that runs it."""
@@ -178,7 +202,8 @@ class Extractor(TableVisitor):
             return
         entry, receiver = self._entry(callee)
         if entry is not None and entry.trigger == "call":
-            self._record(node, apply_entry(entry, site, receiver), entry.api)
+            self._record(node, apply_entry(entry, site, receiver), entry.api,
+                         _fetched_from(entry, site, receiver))
             if self.origin is None and receiver is None and entry.effects:
                 self._forward(node, entry.api, prefix)
 
@@ -219,7 +244,8 @@ class Extractor(TableVisitor):
             target = value.target if isinstance(value, Partial) else value
             entry, _ = self._entry(target) if isinstance(target, (Ref, Method)) else (None, None)
             if entry is not None and entry.trigger == "call" and entry.effects:
-                self._record(node, escaped(entry), f"{entry.api} (passed as a value)")
+                self._record(node, escaped(entry), f"{entry.api} (passed as a value)",
+                             traced=False)
 
     def visit_Return(self, node: cst.Return) -> None:
         if node.value is not None:
@@ -246,6 +272,22 @@ class Extractor(TableVisitor):
             if entry is not None and isinstance(index, cst.Index):
                 key = self.evaluator.evaluate(index.value, self.scope)
                 self._record(node, apply_entry(entry, self._site([key]), None), entry.api)
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        """``"KEY" in os.environ`` reads one variable, not the whole environment."""
+        if len(node.comparisons) != 1 or not isinstance(
+                node.comparisons[0].operator, (cst.In, cst.NotIn)):
+            return
+        container = node.comparisons[0].comparator
+        keys = self.evaluator.evaluate(node.left, self.scope)
+        if not keys or any(HOLE in (text_of(k) or HOLE) for k in keys):
+            return
+        for base in self.evaluator.evaluate(container, self.scope):
+            entry = self.subscripts.get(base.name) if isinstance(base, Ref) else None
+            if entry is not None:
+                self.consumed.add(id(container))
+                self._record(container, apply_entry(entry, self._site([keys]), None), entry.api,
+                             traced=False)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self.consumed.add(id(node.attr))
@@ -287,3 +329,13 @@ class Extractor(TableVisitor):
                 if entry is not None and entry.trigger == "import":
                     self._record(node, apply_entry(entry, self._site(), None), entry.api)
                     return
+
+
+def _fetched_from(entry: Entry, site: CallSite, receiver: Value | None) -> str:
+    """The URL a fetch requests, holes as ``*`` ("" when not one known URL)."""
+    for effect in entry.effects:
+        if effect.kind == Kind.NET_CONNECT and effect.scope in ("url", "host"):
+            values = argument(site, effect.arg, receiver) or ()
+            text = text_of(values[0]) if len(values) == 1 else None
+            return text.replace(HOLE, "*") if text else ""
+    return ""

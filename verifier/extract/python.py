@@ -13,8 +13,10 @@ from pathlib import Path
 import libcst as cst
 
 from verifier.catalog import load_catalog
-from verifier.extract.extractor import Context, walk
+from verifier.extract.download import downloads
+from verifier.extract.extractor import Context, Extractor, walk
 from verifier.extract.sink import Sink
+from verifier.extract.taint import Taint
 from verifier.extract.facts import FileFacts, Parsed, Unverifiable
 
 def extract_python(path: Path, relative: str, source: bytes, files: frozenset[str]) -> FileFacts:
@@ -30,13 +32,27 @@ def extract_python(path: Path, relative: str, source: bytes, files: frozenset[st
     try:
         context = Context(path, relative, files, load_catalog("python"))
         extractor = walk(module, context, sink, None)
+        _data_flows(extractor, sink)
     except RecursionError:
         return Unverifiable(path, "unparseable", f"{relative} is nested too deeply to analyse")
     return Parsed(path, tuple(sorted(sink.evidence)), tuple(sorted(sink.functions)),
                   tuple(sorted(sink.calls)), tuple(sorted(sink.invokes)),
                   tuple(sorted(sink.foreign, key=repr)), extractor.exports(),
                   tuple(sorted(extractor.binder.imports)),
-                  forwards=tuple(sorted(sink.forwards, key=repr)))
+                  risks=tuple(sorted(sink.risks)),
+                  forwards=tuple(sorted(sink.forwards, key=repr)),
+                  flows=tuple(sorted(sink.flows)))
+
+
+def _data_flows(extractor: Extractor, sink: Sink) -> None:
+    """Add the file's data flows to ``sink``, and code.dynamic(download) where a fetched file
+    is run."""
+    taint = Taint(extractor)
+    flows = set(taint.flows())
+    for evidence, flow in downloads(taint, flows):
+        sink.evidence.add(evidence)
+        flows.add(flow)
+    sink.flows |= flows
 
 
 def too_deep(source: bytes) -> bool:

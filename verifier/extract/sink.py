@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from verifier.extract.facts import CallEdge, ForeignCall, Forward, Invocation
+from verifier.extract.facts import CallEdge, DataFlow, ForeignCall, Forward, Invocation, Risk
 from verifier.model import Evidence, Location
 
 MAX_CODE_DEPTH = 4
@@ -22,6 +22,8 @@ class Sink:
     foreign: set[ForeignCall] = field(default_factory=set)
     imports: set[str] = field(default_factory=set)
     forwards: set[Forward] = field(default_factory=set)
+    flows: set[DataFlow] = field(default_factory=set)
+    risks: set[Risk] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
