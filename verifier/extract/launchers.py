@@ -28,6 +28,9 @@ LAUNCHERS: Final[dict[str, frozenset[str]]] = {
 }
 """Each launcher with its options that take a value."""
 
+LOOKUPS: Final = {"command": frozenset({"-v", "-V"})}
+"""Launcher options that look the command up instead of running it (``command -v jq``)."""
+
 LEADING: Final = {"timeout": 1}
 """Launchers whose first operand comes before the command (timeout's duration)."""
 
@@ -37,7 +40,7 @@ def launched(words: list[str]) -> list[str] | None:
     followed by a command."""
     program = words[0].rsplit("/", 1)[-1] if words else ""
     options = LAUNCHERS.get(program)
-    if options is None:
+    if options is None or LOOKUPS.get(program, frozenset()) & set(words[1:2]):
         return None
     rest, leading = words[1:], LEADING.get(program, 0)
     while rest:

@@ -6,21 +6,32 @@ proc.exec of its argv prefix. Inline code (``bash -c``, ``eval``, ``python -c``,
 fed to an interpreter) is analysed in its language when constant and is code.dynamic when
 built at run time. Fetched text piped to a shell is code.dynamic(shell-pipe); decoded text run
 by a shell is code.dynamic(decode), and the decoded payload is analysed too.
+
+Each capability is filed under the node it was found at, so that ``shellflows`` can then
+follow values from reads and fetches to what sends, writes or runs them; commands whose words
+match a threat catalog's pattern are risks.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import tree_sitter
 
 from verifier.capability import Capability, Kind
+from verifier.catalog.threats import command_patterns
 from verifier.extract import shellargs
 from verifier.extract.launchers import launched
-from verifier.extract.facts import FileFacts, Invocation, Parsed, Unverifiable
+from verifier.extract.facts import (DataFlow, FileFacts, Invocation, Parsed, Risk, Step,
+                                    Unverifiable)
 from verifier.extract.scopes import argv_prefix
 from verifier.extract.scripts import bundled_script
+from verifier.extract import shellflows
+from verifier.extract.shellflows import Found as Found
+from verifier.extract.shellflows import Ledger
+from verifier.extract.shellflows import ShellFlow as ShellFlow
 from verifier.extract.shellnodes import (SHELLS, fetched, first_error_line, last_command, line,
                                          lookup, own_parts, parse, reads_stdin, runs_fetched)
 from verifier.extract.shelltext import printed
@@ -39,27 +50,11 @@ MAX_NESTING = 1000
 """Syntax trees deeper than this are not analysed (SB203), as in the other languages."""
 MAX_EXPANSIONS = 200
 """Calls of the script's own functions judged with their arguments, per script."""
-
-
-@dataclass(frozen=True, order=True)
-class Found:
-    """One capability of a piece of shell text, at a 1-based line of that text."""
-
-    capability: Capability
-    line: int
-    via: str
-
-
-@dataclass(frozen=True, order=True)
-class ShellFlow:
-    """A value that ``source`` produces reaches ``sink`` (see ``facts.DataFlow``): both are
-    items of the analysis's ``found``; ``steps`` are (line, what) hops in between, and
-    ``origin`` the URL a fetched value comes from."""
-
-    source: Found
-    sink: Found
-    steps: tuple[tuple[int, str], ...] = ()
-    origin: str = ""
+DETACHED = -1
+"""Where capabilities of code embedded in a command are filed: apart from the command."""
+_PLACEHOLDER = re.compile(
+    r"^(?:[A-Z][A-Z0-9]*_[A-Z0-9_]+|(?=[A-Z][A-Z0-9]{3,}$)[A-Z0-9]*(?:KEY|TOKEN|SECRET))$")
+"""``$(NAME)`` that documentation writes for the variable NAME."""
 
 
 @dataclass(frozen=True)
@@ -90,28 +85,47 @@ def extract_shell(path: Path, relative: str, source: bytes, files: frozenset[str
                             first_error_line(text))
     evidence = {Evidence(f.capability, Location(path, f.line), f.via) for f in analysis.found}
     invokes = {Invocation("", target, line) for target, line in analysis.invokes}
-    return Parsed(path, tuple(sorted(evidence)), invokes=tuple(sorted(invokes)))
+    risks = {Risk(kind, Location(path, at), text) for kind, at, text in analysis.risks}
+    return Parsed(path, tuple(sorted(evidence)), invokes=tuple(sorted(invokes)),
+                  risks=tuple(sorted(risks)),
+                  flows=tuple(sorted({data_flow(path, flow) for flow in analysis.flows})))
 
 
-def analyse_shell(text: str, files: frozenset[str], current: str, depth: int = 0) -> ShellAnalysis:
+def data_flow(path: Path, flow: ShellFlow) -> DataFlow:
+    """A shell flow as a fact of the file at ``path``."""
+    return DataFlow(_evidence(path, flow.source), _evidence(path, flow.sink),
+                    tuple(Step(Location(path, at), what) for at, what in flow.steps), flow.origin)
+
+
+def _evidence(path: Path, found: Found) -> Evidence:
+    return Evidence(found.capability, Location(path, found.line), found.via)
+
+
+def analyse_shell(text: str, files: frozenset[str], current: str, depth: int = 0,
+                  snippet: bool = False) -> ShellAnalysis:
     """Capabilities of shell text; ``current`` is the relative path it is read from (its
-    folder resolves relative script paths), ``files`` the skill's relative file paths."""
+    folder resolves relative script paths), ``files`` the skill's relative file paths.
+
+    ``snippet``: the text is a fragment of documentation, where ``$(API_KEY)`` stands for
+    the variable (a placeholder written in Makefile style), not for running a command."""
     tree = parse(text)
     if tree.root_node.has_error:
         return ShellAnalysis(unparseable=True)
-    walker = _Walker(files, current, depth)
+    walker = _Walker(files, current, depth, snippet=snippet)
     try:
         walker.walk(tree.root_node)
+        flows = walker.flows(tree.root_node)
     except (_TooDeep, RecursionError):
         return ShellAnalysis(unparseable=True, too_deep=True)
-    return ShellAnalysis(tuple(sorted(set(walker.found))), tuple(sorted(set(walker.invokes))))
+    return walker.analysis(flows)
 
 
 def judge_argv(words: list[str], files: frozenset[str], current: str) -> ShellAnalysis:
     """A process started with an argv list (no shell): judged like the same shell command."""
     walker = _Walker(files, current, 0)
+    walker.risky(words, 1)
     walker.run(words, 1)
-    return ShellAnalysis(tuple(sorted(set(walker.found))), tuple(sorted(set(walker.invokes))))
+    return walker.analysis(shellflows.command_flows(walker.ledger, walker.at, []))
 
 
 @dataclass
@@ -130,6 +144,34 @@ class _Walker:
     aliases: dict[str, list[str]] = field(default_factory=dict)
     expanding: frozenset[str] = frozenset()
     budget: list[int] = field(default_factory=lambda: [MAX_EXPANSIONS])
+    snippet: bool = False
+    ledger: Ledger = field(default_factory=Ledger)
+    """Where each capability was found, for the data flows."""
+    at: int = 0
+    """The node that what is found now is filed under (see ``shellflows``)."""
+    risks: list[tuple[str, int, str]] = field(default_factory=list)
+    embedded: list[ShellFlow] = field(default_factory=list)
+    """Flows of code embedded in a command (``bash -c``, ``python3 - <<EOF``), at its line."""
+
+    def flows(self, root: tree_sitter.Node) -> list[ShellFlow]:
+        """The data flows of the walked tree; a fetched file that runs is found here."""
+        tracer = shellflows.Tracer(self.ledger, shellflows.assignments(root),
+                                   shellflows.calls(root))
+        traced = tracer.flows(root)
+        downloads = shellflows.downloads(self.ledger)
+        self.found += [flow.sink for flow in downloads]
+        return traced + downloads + self.embedded
+
+    def analysis(self, flows: list[ShellFlow]) -> ShellAnalysis:
+        """What was found, as the analysis's result."""
+        return ShellAnalysis(tuple(sorted(set(self.found))), tuple(sorted(set(self.invokes))),
+                             tuple(sorted(set(flows))), tuple(sorted(set(self.risks))))
+
+    def risky(self, words: list[str], line: int) -> None:
+        """Record the threat patterns that the command's text matches."""
+        text = " ".join(word.replace(HOLE, "*") for word in words)
+        self.risks += [(rule.id, line, text) for rule in command_patterns()
+                       if rule.commands is not None and rule.commands.search(text)]
 
     def walk(self, root: tree_sitter.Node, collect: bool = True) -> None:
         """Visit every node: assignments, functions and aliases first (constants are
@@ -148,17 +190,52 @@ class _Walker:
     def _visit(self, node: tree_sitter.Node) -> None:
         kind = node.type
         if kind == "command" and node.id not in self.handled:
+            self.at = node.id
             self._command(node, line(node), [])
         elif kind == "pipeline":
             self._pipeline(node)
         elif kind == "redirected_statement":
             self._redirected(node)
         elif kind in ("simple_expansion", "expansion"):
+            self.at = node.id
             self._variable(node)
+        elif kind == "command_substitution":
+            self._substitution(node)
+        elif kind == "declaration_command":
+            self.at = node.id
+            self._declaration(node)
 
-    def add(self, capability: Capability, line: int, via: str) -> None:
-        """Record one capability."""
-        self.found.append(Found(capability, line, via))
+    def add(self, capability: Capability, line: int, via: str, origin: str = "") -> None:
+        """Record one capability (``origin``: the URL a fetch reads)."""
+        found = Found(capability, line, via)
+        self.found.append(found)
+        self.ledger.file(self.at, found)
+        if origin:
+            self.ledger.origins[found] = origin
+
+    def _declaration(self, node: tree_sitter.Node) -> None:
+        """``export -p``, ``declare -x``: judged like a command (assignments as words)."""
+        words = self.words.declaration(node)
+        if words:
+            self.run(words, line(node))
+
+    def _substitution(self, node: tree_sitter.Node) -> None:
+        """``$(< file)`` reads the file; ``$(OPENAI_API_KEY)`` in documentation is the
+        variable, not a command."""
+        self.at = node.id
+        for redirect in node.named_children:
+            if redirect.type == "file_redirect":
+                self._file_redirect(redirect)
+        if self.snippet:
+            self._placeholder(node)
+
+    def _placeholder(self, node: tree_sitter.Node) -> None:
+        commands = node.named_children
+        words = self.words.argv(commands[0]) if len(commands) == 1 and \
+            commands[0].type == "command" else []
+        if len(words) == 1 and _PLACEHOLDER.match(words[0]):
+            self.handled.add(commands[0].id)
+            self.add(Capability.of(Kind.ENV_READ, words[0]), line(node), f"$({words[0]})")
 
     def _collect_definitions(self, root: tree_sitter.Node) -> None:
         """The script's functions, and its aliases (``alias g='curl -s'``)."""
@@ -182,6 +259,8 @@ class _Walker:
         words = self.words.argv(node)
         if not words:
             return
+        self.ledger.commands.append((self.at, line, words))
+        self.risky(words, line)
         if self._herestring(node, words, line):
             return
         self.run(words, line, node)
@@ -217,8 +296,10 @@ class _Walker:
         if entry is None:
             self.add(Capability.of(Kind.PROC_EXEC, argv_prefix(words)), line, program)
             return
+        origin = shellflows.url_word(words[1:])
         for capability in shellargs.apply(entry, words):
-            self.add(capability, line, entry.api)
+            self.add(capability, line, entry.api,
+                     origin if capability.kind is Kind.NET_CONNECT else "")
 
     def _call_function(self, words: list[str], line: int) -> None:
         """Judge the body of the script's function ``words[0]`` with the call's arguments
@@ -230,10 +311,13 @@ class _Walker:
         inner = _Walker(self.files, self.current, self.depth,
                         words=shellargs.Words(self.words.constants, words[1:]),
                         functions=self.functions, aliases=self.aliases,
-                        expanding=self.expanding | {name}, budget=self.budget)
+                        expanding=self.expanding | {name}, budget=self.budget,
+                        snippet=self.snippet, ledger=self.ledger)
         inner.walk(self.functions[name], collect=False)
         self.found += inner.found
         self.invokes += inner.invokes
+        self.risks += inner.risks
+        self.embedded += inner.embedded
 
     def _herestring(self, node: tree_sitter.Node, words: list[str], line: int) -> bool:
         """``bash <<< 'cmd'``: the here-string is the program's code."""
@@ -279,9 +363,19 @@ class _Walker:
         if self.depth >= MAX_DEPTH:
             self.add(Capability.of(Kind.CODE_DYNAMIC, "eval"), line, via)
             return
+        # What the embedded code does among itself is not a flow between its lines' shell
+        # words: it is filed apart from the command.
+        command, self.at = self.at, DETACHED
+        inner = _Inner()
         for capability, inner_via in _embedded(text, language, self.files, self.current,
-                                               self.depth + 1, self.invokes, line):
+                                               self.depth + 1, self.invokes, line, inner):
             self.add(capability, line, f"{via} -> {inner_via}")
+        self.at = command
+        self.embedded += [ShellFlow(Found(source, line, f"{via} -> {source_via}"),
+                                    Found(sink, line, f"{via} -> {sink_via}"),
+                                    tuple((line, what) for what in steps), origin)
+                          for (source, source_via), (sink, sink_via), steps, origin in inner.flows]
+        self.risks += [(kind, line, risk) for kind, risk in inner.risks]
 
     def _decoded_substitution(self, node: tree_sitter.Node) -> str | None:
         """``eval "$(echo … | base64 -d)"``: the decoded text (a hole when not constant)."""
@@ -301,6 +395,8 @@ class _Walker:
             if not words or not reads_stdin(words):
                 continue
             self.handled.add(stage.id)
+            self.at = stage.id
+            self.risky(words, line(stage))
             earlier = [self.words.argv(s) for s in stages[:position]]
             payload = shellargs.decoded_payload(earlier)
             language = "shell" if words[0].rsplit("/", 1)[-1] in SHELLS else "python"
@@ -314,6 +410,8 @@ class _Walker:
 
     def _redirected(self, node: tree_sitter.Node) -> None:
         body = node.child_by_field_name("body")
+        target = last_command(body) if body is not None else None
+        self.at = target.id if target is not None else node.id
         for redirect in node.children_by_field_name("redirect"):
             if redirect.type == "file_redirect":
                 self._file_redirect(redirect)
@@ -339,6 +437,7 @@ class _Walker:
         if not words or not bodies or not reads_stdin(words):
             return
         self.handled.add(command.id)
+        self.risky(words, line(command))
         program = words[0].rsplit("/", 1)[-1]
         language = "shell" if program in SHELLS else program.rstrip("3")
         self.code(bodies[0].text.decode("utf-8", "replace") if bodies[0].text else "",
@@ -354,14 +453,37 @@ class _TooDeep(Exception):
     """The tree nests deeper than MAX_NESTING."""
 
 
+_End = tuple[Capability, str]
+_InnerFlow = tuple[_End, _End, tuple[str, ...], str]
+"""A flow of embedded code: source and sink (capability, via), what its steps do, origin."""
+
+
+@dataclass
+class _Inner:
+    """What embedded code yields besides capabilities: its flows, and its risks (kind, text)."""
+
+    flows: list[_InnerFlow] = field(default_factory=list)
+    risks: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _inner_flow(flow: DataFlow) -> _InnerFlow:
+    return ((flow.source.capability, flow.source.via), (flow.sink.capability, flow.sink.via),
+            tuple(step.what for step in flow.steps), flow.origin)
+
+
 def _embedded(text: str, language: str, files: frozenset[str], current: str, depth: int,
-              invokes: list[tuple[str, int]], line: int) -> list[tuple[Capability, str]]:
-    """Capabilities of code in another language found inside shell text."""
+              invokes: list[tuple[str, int]], line: int, inner: _Inner
+              ) -> list[tuple[Capability, str]]:
+    """Capabilities of code in another language found inside shell text (its data flows
+    and risks are added to ``inner``)."""
     if language == "shell":
         analysis = analyse_shell(text, files, current, depth)
         if analysis.unparseable:
             return [(Capability.of(Kind.CODE_DYNAMIC, "eval"), "unparseable code")]
         invokes.extend((target, line) for target, _ in analysis.invokes)
+        inner.flows.extend(((f.source.capability, f.source.via), (f.sink.capability, f.sink.via),
+                            tuple(what for _, what in f.steps), f.origin) for f in analysis.flows)
+        inner.risks.extend((kind, text) for kind, _, text in analysis.risks)
         return [(f.capability, f.via) for f in analysis.found]
     if language == "python":
         from verifier.extract.python import extract_python  # cycle: Python runs shell too
@@ -369,6 +491,8 @@ def _embedded(text: str, language: str, files: frozenset[str], current: str, dep
         if isinstance(facts, Unverifiable):
             return [(Capability.of(Kind.CODE_DYNAMIC, "eval"), "unparseable code")]
         invokes.extend((i.target, line) for i in facts.invokes)
+        inner.flows.extend(_inner_flow(flow) for flow in facts.flows)
+        inner.risks.extend((risk.kind, risk.text) for risk in facts.risks)
         return [(e.capability, e.via) for e in facts.evidence]
     if language == "node":
         try:
@@ -378,5 +502,7 @@ def _embedded(text: str, language: str, files: frozenset[str], current: str, dep
         js = extract_javascript(Path(current), current, text.encode(), files)
         if isinstance(js, Unverifiable):
             return [(Capability.of(Kind.CODE_DYNAMIC, "eval"), "unparseable code")]
+        inner.flows.extend(_inner_flow(flow) for flow in js.flows)
+        inner.risks.extend((risk.kind, risk.text) for risk in js.risks)
         return [(e.capability, e.via) for e in js.evidence]
     return [(Capability.of(Kind.CODE_DYNAMIC, "eval"), f"{language} code")]

@@ -55,7 +55,15 @@ class Words:
                 for variable in node.named_children:
                     if variable.type == "variable_name" and variable.text:
                         self.constants.setdefault(variable.text.decode(), []).append(HOLE)
+            elif node.type == "command" and self._reader(node):
+                for read in read_variables(self.argv(node)[1:]):
+                    self.constants.setdefault(read, []).append(HOLE)
             stack.extend(node.children)
+
+    @staticmethod
+    def _reader(node: tree_sitter.Node) -> bool:
+        name = node.child_by_field_name("name")
+        return name is not None and (name.text or b"").decode("utf-8", "replace") in READERS
 
     def assigned(self, name: str) -> bool:
         """Whether the script itself gives the variable a value."""
@@ -70,6 +78,17 @@ class Words:
         for node in [*nodes, *command.children_by_field_name("argument")]:
             spread = self._all_arguments(node)
             words += spread if spread is not None else [self.text(node)]
+        return [w for w in words if w != ""]
+
+    def declaration(self, node: tree_sitter.Node) -> list[str]:
+        """The words of ``export -p`` or ``declare -x NAME=1``: the keyword, then each
+        argument (an assignment as written)."""
+        words = [node.children[0].type] if node.children else []
+        for child in node.named_children:
+            spread = self._all_arguments(child)
+            words += spread if spread is not None else [
+                (child.text or b"").decode("utf-8", "replace")
+                if child.type == "variable_assignment" else self.text(child)]
         return [w for w in words if w != ""]
 
     def _all_arguments(self, node: tree_sitter.Node) -> list[str] | None:
@@ -95,8 +114,11 @@ class Words:
             return raw[1:-1]
         if kind == "ansi_c_string":
             return ansi_c(raw[2:-1])
-        if kind in ("string", "concatenation"):
-            return "".join(self.text(c) for c in node.children if c.type != '"')
+        if kind == "string":  # inside double quotes only \$ \` \" \\ and \newline escape
+            return "".join(_DOUBLE_QUOTED.sub(_quoted, self.text(c)) if c.type == "string_content"
+                           else self.text(c) for c in node.children if c.type != '"')
+        if kind == "concatenation":
+            return "".join(self.text(c) for c in node.children)
         if kind == "string_content":
             return raw
         if kind in ("simple_expansion", "expansion"):
@@ -128,12 +150,39 @@ class Words:
         return HOLE
 
 
+READERS = frozenset({"read", "mapfile", "readarray"})
+"""Builtins that assign the variables they name from their input."""
+_READ_VALUE_OPTIONS = frozenset({"-p", "-d", "-n", "-N", "-t", "-u", "-i", "-C", "-c", "-O", "-s"})
+
+
+def read_variables(words: list[str]) -> list[str]:
+    """The variables ``read -r a b`` (or ``mapfile -t lines``) assigns: its operands, and
+    the array of ``read -a``."""
+    names, expect = [], ""
+    for word in words:
+        if expect:
+            names += [word] if expect == "-a" else []
+            expect = ""
+        elif word in _READ_VALUE_OPTIONS or word == "-a":
+            expect = word
+        elif not word.startswith("-") and _NAME.match(word):
+            names.append(word)
+    return names
+
+
 def variable_name(node: tree_sitter.Node) -> str | None:
     """The variable of ``$X`` or ``${X...}``; None for special parameters (``$1``, ``$@``)."""
     for child in node.children:
         if child.type == "variable_name" and child.text and _NAME.match(child.text.decode()):
             return child.text.decode()
     return None
+
+
+_DOUBLE_QUOTED = re.compile(r'\\([$`"\\\n])')
+
+
+def _quoted(match: re.Match[str]) -> str:
+    return "" if match.group(1) == "\n" else match.group(1)
 
 
 def _unescape(raw: str) -> str:
@@ -149,7 +198,12 @@ def path_scope(text: str) -> str:
 
 INSTALL_VALUE_OPTIONS = frozenset({"-r", "--requirement", "-c", "--constraint", "-e",
                                    "--editable", "-i", "--index-url", "-t", "--target",
-                                   "--prefix", "--registry"})
+                                   "--prefix", "--registry", "--extra-index-url",
+                                   "--find-links", "--trusted-host", "--root", "--src",
+                                   "--platform", "--python-version", "--implementation",
+                                   "--abi", "--cache-dir", "--proxy", "--index",
+                                   "--default-index", "--python", "--from", "--with",
+                                   "--spec", "--package", "--cache", "--tag", "-w", "--workspace"})
 """Installer options that take a value (the value is not a package name)."""
 
 
@@ -226,7 +280,7 @@ def apply(entry: Entry, words: list[str]) -> Iterator[Capability]:
         raw = ["-" + raw[0], *raw[1:]]  # tar's old-style flags: tar czf out.tgz dir
     options = {o for e in entry.effects if e.scope == "option-args" for o in e.fixed.split(",")}
     options |= set(entry.options)
-    if any(e.scope == "package-args" for e in entry.effects):
+    if any(e.scope in ("package-args", "package-arg") for e in entry.effects):
         options |= INSTALL_VALUE_OPTIONS
     args = parse_args(raw, frozenset(options))
     for effect in entry.effects:
@@ -316,10 +370,24 @@ def _fixed(effect: Effect, args: Args) -> list[str]:
     return [effect.fixed]
 
 
+def _package(effect: Effect, args: Args) -> list[str]:
+    """The package a runner fetches: named by ``--from``/``--package``, else its first
+    operand (the words after it are the package's own arguments)."""
+    named = args.values.get("--from", []) + args.values.get("--package", [])
+    names = named or args.operands[:1] or ["*"]
+    return [f"{effect.fixed}:{name.replace(HOLE, '*')}" for name in names]
+
+
+def _bare(effect: Effect, args: Args) -> list[str]:
+    """``env``, ``set``: only the command alone prints what it reads."""
+    return [] if args.raw else [effect.fixed]
+
+
 _SCOPES: dict[str, Callable[[Effect, Args], list[str]]] = {
     "fixed": _fixed,
     "url-args": _url_args, "upload-args": _upload_args, "option-args": _option_args,
     "host-port-args": _host_port_args, "remote-args": _remote_args, "local-args": _local_args,
     "path-args": _path_args, "path-args-after-first": _after_first, "first-path-arg": _first,
     "source-args": _sources, "dest-arg": _dest, "package-args": _packages,
+    "package-arg": _package, "bare": _bare,
 }

@@ -15,6 +15,10 @@ from verifier.extract.launchers import launched
 
 SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh"})
 STDIN_RUNNERS = SHELLS | {"python", "python3", "node", "perl", "ruby", "php"}
+CODE_FLAGS = {"python": ("-m", "-c"), "python3": ("-m", "-c"), "node": ("-e", "-p", "--eval",
+             "--print"), "perl": ("-e", "-E"), "ruby": ("-e",), "php": ("-r",)}
+"""Options that give a runner its code or module elsewhere than on its input
+(``python -mjson.tool``, ``node -pe``); shells take theirs with ``-c``."""
 
 
 @cache
@@ -72,7 +76,10 @@ def reads_stdin(words: list[str]) -> bool:
     inner = launched(words)
     if inner is not None:
         return reads_stdin(inner)
-    return program in STDIN_RUNNERS and all(w.startswith("-") for w in words[1:])
+    if program not in STDIN_RUNNERS or any(not w.startswith("-") for w in words[1:]):
+        return False  # an operand is the script: `python3 fmt.py` reads data
+    flags = CODE_FLAGS.get(program, ("-c",))
+    return not any(w.startswith(f) and w != "--" for w in words[1:] for f in flags)
 
 
 def runs_fetched(program: str, node: tree_sitter.Node) -> bool:
