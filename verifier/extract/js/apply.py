@@ -17,7 +17,7 @@ from verifier.catalog import Arg, Effect, Entry
 from verifier.extract.effects import Applied, CallSite, apply_entry, argument, run_process
 from verifier.extract.js.calls import OBJECT
 from verifier.extract.scopes import is_true
-from verifier.extract.shell import analyse_shell
+from verifier.extract.shell import ShellAnalysis, analyse_shell, judge_argv
 from verifier.extract.values import (HOLE, MAX_ALTERNATIVES, UNKNOWN, Obj, Seq, Value, Values,
                                      merge, text_of, text_or_hole)
 
@@ -93,11 +93,36 @@ def _passed(effect: Effect, site: CallSite) -> list[Effect]:
 def _argv(entry: Entry, effect: Effect, site: CallSite) -> list[Outcome]:
     """A program and its arguments; with a true ``shell`` option, a command line."""
     argvs = _argv_words(entry, effect, site)
-    shell = entry.shell is not None and any(
-        is_true(v) for v in site.keywords.get(entry.shell.keyword or "", ()))
-    if shell:
+    if _shell(entry, site):
         return _commands(entry.api, [" ".join(words) for words in argvs], site)
     return [(run_process(words, site), entry.api) for words in argvs]
+
+
+def _shell(entry: Entry, site: CallSite) -> bool:
+    """The call passes a true ``shell`` option: its argv is a command line."""
+    return entry.shell is not None and any(
+        is_true(v) for v in site.keywords.get(entry.shell.keyword or "", ()))
+
+
+def command_analyses(entry: Entry, site: CallSite) -> list[ShellAnalysis]:
+    """The shell analyses of what a call runs: its command lines, or its argv judged as the
+    same command (their flows and risks are the call's)."""
+    found: list[ShellAnalysis] = []
+    for effect in _select(entry, site):
+        if effect.scope == "command":
+            values = argument(site, effect.arg, None) or (UNKNOWN,)
+            lines = [t for v in values if (t := text_of(v)) is not None]
+        elif effect.scope == "argv" and _shell(entry, site):
+            lines = [" ".join(words) for words in _argv_words(entry, effect, site)]
+        elif effect.scope == "argv":
+            found += [judge_argv(words, site.files, site.file)
+                      for words in _argv_words(entry, effect, site) if HOLE not in words[0]]
+            continue
+        else:
+            continue
+        found += [analyse_shell(line, site.files, site.file) for line in lines
+                  if line.strip(HOLE + " \t\n")]
+    return found
 
 
 def _argv_words(entry: Entry, effect: Effect, site: CallSite) -> list[list[str]]:

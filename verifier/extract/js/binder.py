@@ -40,6 +40,11 @@ class Binder:
         """Every call and ``new`` and the scope it is made in: arguments flow into
         parameters (``verifier.extract.js.flow``)."""
         """Function scopes by qualified name (several: two functions may share a name)."""
+        self.stores: list[tuple[Node, Scope]] = []
+        """Assignments and ``for … of`` loops and their scope: values reach names through
+        them besides bindings (``x.k = v``, ``x += v``; ``verifier.extract.js.taint``)."""
+        self.nodes: dict[Scope, Node] = {}
+        """The node of each function and class scope."""
         self._assigned: list[tuple[Scope, str, Binding]] = []
 
     def walk(self, root: Node) -> None:
@@ -62,6 +67,8 @@ class Binder:
         kind = node.type
         if kind in ("call_expression", "new_expression"):
             self.calls.append((node, scope))
+        elif kind in _STORES:
+            self.stores.append((node, scope))
         if kind in FUNCTIONS:
             return self._function(node, scope)
         if kind in CLASSES:
@@ -75,6 +82,7 @@ class Binder:
     def _function(self, node: Node, scope: Scope) -> Scope:
         inner = scope.child(function_name(node), "function")
         self.scopes[node.id] = inner
+        self.nodes[inner] = node
         self.functions.setdefault(inner.name, []).append(inner)
         if node.type in ("function_declaration", "generator_function_declaration"):
             name = text(field(node, "name"))
@@ -101,6 +109,7 @@ class Binder:
     def _class(self, node: Node, scope: Scope) -> Scope:
         inner = scope.child(function_name(node), "class")
         self.scopes[node.id] = inner
+        self.nodes[inner] = node
         self.classes.add(inner.name)
         if node.type != "class":
             scope.bind(text(field(node, "name")), Fixed(Func(self.modules.file, inner.name)))
@@ -291,6 +300,9 @@ def function_name(node: Node) -> str:
         return string_text(holder)
     return text(own) if own is not None else "<anonymous>"
 
+
+_STORES = frozenset({"assignment_expression", "augmented_assignment_expression",
+                     "for_in_statement"})
 
 _HANDLERS: dict[str, Callable[[Binder, Node, Scope], None]] = {
     "variable_declarator": Binder._declarator,

@@ -20,6 +20,7 @@ from verifier.extract.js.flow import bind_arguments
 from verifier.extract.rounds import walk_in_rounds
 from verifier.extract.js.fold import FOLDERS
 from verifier.extract.js.scope import Modules, Scope
+from verifier.extract.js.snippet import load_free_modules
 from verifier.extract.js.syntax import Node, field, parser, text
 from verifier.extract.js.visitors import VISITORS
 from verifier.extract.values import (HOLE, Func, Method, Obj, Partial, Ref, Value,
@@ -36,6 +37,8 @@ class Context:
     files: frozenset[str]
     catalog: Catalog
     source: bytes
+    snippet: bool = False
+    """A fence of a markdown file: free names of catalog modules are loaded as by ``require``."""
 
 
 def walk(root: Node, context: Context, sink: Sink, origin: Origin | None = None,
@@ -47,6 +50,8 @@ def walk(root: Node, context: Context, sink: Sink, origin: Origin | None = None,
     binder = Binder(Modules(context.relative, context.files),
                     caller.scope if caller else None)
     binder.walk(root)
+    if context.snippet:
+        load_free_modules(binder, context.catalog)
     walker = Walker(context, binder, sink, origin, depth, caller.evaluator if caller else None)
     walk_in_rounds(lambda: bind_arguments(binder, walker.evaluator), binder.scopes.values(),
                    walker, caller, lambda: walker.walk(root))
@@ -70,6 +75,9 @@ class Walker:
         self.revisit = False
         self.stack: list[Scope] = [binder.program]
         self.consumed: set[int] = set()
+        self.recorded: dict[int, set[Evidence]] = {}
+        """Evidence of this file's own tree by the id of the node it is recorded at."""
+        self.nodes: dict[int, Node] = {}
         entries = context.catalog.entries.values()
         self.by_trigger = {trigger: {e.api: e for e in entries if e.trigger == trigger}
                            for trigger in ("reference", "subscript", "import")}
@@ -135,11 +143,17 @@ class Walker:
             if self.origin is not None:
                 via = f"{self.origin.via} -> {via}"
             for capability, full_via in applied.vias(via):
-                self.sink.evidence.add(Evidence(capability, location, full_via, self.function))
+                self._add(node, Evidence(capability, location, full_via, self.function))
             for target in applied.invokes:
                 self.sink.invokes.add(Invocation(self.function, target, location.line))
             for code, decoded in applied.code:
                 self._nested(node, code, via, decoded)
+
+    def _add(self, node: Node, evidence: Evidence) -> None:
+        self.sink.evidence.add(evidence)
+        if self.origin is None:  # code run by eval is located at the call, not in this tree
+            self.recorded.setdefault(node.id, set()).add(evidence)
+            self.nodes[node.id] = node
 
     def _nested(self, node: Node, code: str, via: str, decoded: bool) -> None:
         """Analyse constant code run by eval, located at the call that runs it."""
@@ -148,16 +162,16 @@ class Walker:
         if self.depth >= MAX_CODE_DEPTH or tree.root_node.has_error:
             # Too deep to follow, or text that is not JavaScript: it cannot be read.
             mechanism = "decode" if decoded else "eval"
-            self.sink.evidence.add(Evidence(Capability.of(Kind.CODE_DYNAMIC, mechanism),
-                                            origin.location, via, origin.function))
+            self._add(node, Evidence(Capability.of(Kind.CODE_DYNAMIC, mechanism),
+                                     origin.location, via, origin.function))
             return
         nested = Context(self.context.path, self.context.relative, self.context.files,
                          self.context.catalog, code.encode("utf-8", "surrogatepass"))
         try:
             walk(tree.root_node, nested, self.sink, origin, self.depth + 1, self)
         except TooDeep:
-            self.sink.evidence.add(Evidence(Capability.of(Kind.CODE_DYNAMIC, "eval"),
-                                            origin.location, via, origin.function))
+            self._add(node, Evidence(Capability.of(Kind.CODE_DYNAMIC, "eval"),
+                                     origin.location, via, origin.function))
 
     def site(self, positional: list[Values], open_from: int | None = None) -> CallSite:
         """A call site in this file (positions from ``open_from`` on are unknown)."""
