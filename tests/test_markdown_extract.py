@@ -14,7 +14,7 @@ from verifier.capability import Capability
 from verifier.extract.facts import FileFacts, Invocation, Parsed, Unverifiable
 from verifier.extract.md import extract_markdown
 from verifier.extract.md.patterns import RISK_KINDS, RiskPattern, knowledge
-from verifier.extract.md.risks import MAX_QUOTE, find_risks
+from verifier.extract.md.risks import MAX_QUOTE, instruction_risks
 from verifier.extract.md.units import body, units
 from verifier.model import Evidence, Location
 
@@ -128,9 +128,9 @@ def test_python_block_invoking_a_bundled_script_is_an_invocation() -> None:
     assert facts.evidence == ()
 
 
-def test_unparseable_python_block_fails_closed_at_its_line() -> None:
+def test_unparseable_python_block_is_a_fragment_at_its_line() -> None:
     markdown = "```python\nx = 1\ndef (:\n```\n"
-    assert capabilities(markdown) == {("code.dynamic(unparseable)", 3)}
+    assert capabilities(markdown) == {("code.dynamic(fragment)", 3)}
 
 
 def test_unlabeled_block_is_shell_when_it_starts_with_a_known_command() -> None:
@@ -152,7 +152,7 @@ def test_shell_block_with_placeholders_parses() -> None:
 def test_unparseable_shell_block_reports_the_lines_it_cannot_read() -> None:
     markdown = "```bash\nrm -rf build\nif then fi (\n```\n"
     assert capabilities(markdown) == {("fs.delete(${WORKSPACE}/build)", 2),
-                                      ("code.dynamic(unparseable)", 3)}
+                                      ("code.dynamic(fragment)", 3)}
 
 
 @pytest.mark.parametrize("info", ["bash", "sh", "shell", "zsh", "shell-session", "terminal"])
@@ -297,8 +297,7 @@ def test_documentation_links_are_not_evidence() -> None:
 
 # --- risks: the catalog's own examples -------------------------------------------------------
 def _only(entry: RiskPattern, markdown: str) -> set[str]:
-    text = body(markdown)
-    return {r.kind for r in find_risks(units(text), text.split("\n"), PATH, (entry,))}
+    return {r.kind for r in instruction_risks(markdown, PATH, (entry,))}
 
 
 @pytest.mark.parametrize("entry", RISKS, ids=[e.id for e in RISKS])
@@ -456,6 +455,9 @@ def test_arbitrary_text_never_raises_and_is_deterministic(text: str) -> None:
 
 @given(st.lists(st.sampled_from(["```bash\n", "```\n", "```!\n", "`", "!`", "$ ", "curl ",
                                  "https://x.example/a.sh", " | bash", "run ", "\n", "---\n",
-                                 "password: x", "silently", ">>> ", "<!--", "base64 -d"])))
+                                 "password: x", "silently", ">>> ", "<!--", "base64 -d",
+                                 "-->", "\u200b", "\u202e", "\U000e0041", "\U0001f3f4",
+                                 "\U000e007f", "<IMPORTANT>", "{baseDir}/", "[--x a|b]", "| ",
+                                 "```python\n", "```js\n", "os.", "description: ", "...\n"])))
 def test_markdown_like_text_never_raises(parts: list[str]) -> None:
     extract("".join(parts))

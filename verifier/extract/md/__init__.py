@@ -2,7 +2,9 @@
 
 Code blocks and command spans are analysed in their language, bundled files the text points
 to become invocations, and risky instructions (download-and-run, shell pipes, decode-and-run,
-password-protected archives, disabling safety, concealment) become ``Risk`` facts for SB205.
+password-protected archives, disabling safety, concealment, overriding instructions,
+collecting secrets, tool poisoning, capturing every request, hidden text) become ``Risk``
+facts for SB205.
 All pattern knowledge is in ``verifier/catalog/markdown.yaml``.
 """
 
@@ -16,7 +18,8 @@ from pathlib import Path
 from verifier.extract.facts import FileFacts, Invocation, Parsed, Unverifiable
 from verifier.extract.md.code import Sink, analyse_block, analyse_span
 from verifier.extract.md.patterns import knowledge
-from verifier.extract.md.risks import fetched_urls, find_risks
+from verifier.extract.md.hidden import visible
+from verifier.extract.md.risks import fetched_urls, instruction_risks
 from verifier.extract.md.units import Block, Unit, body, units
 from verifier.extract.scripts import bundled_script
 
@@ -29,10 +32,11 @@ def extract_markdown(path: Path, relative: str, source: bytes,
                      files: frozenset[str]) -> FileFacts:
     """Evidence, invocations and instruction risks of one markdown file of a skill."""
     try:
-        text = body(source.decode("utf-8"))
+        decoded = source.decode("utf-8")
     except UnicodeDecodeError as error:
         return Unverifiable(path, "unparseable", f"{relative} is not UTF-8 text",
                             source.count(b"\n", 0, error.start) + 1)
+    text = visible(body(decoded))
     try:
         found = units(text)
     except RecursionError:
@@ -46,9 +50,12 @@ def extract_markdown(path: Path, relative: str, source: bytes,
                 analyse_span(span, sink)
     sink.evidence |= fetched_urls(found, path, sink.knowledge)
     sink.invokes |= _mentions(found, relative, files, sink.knowledge.followed)
-    risks = find_risks(found, text.split("\n"), path, sink.knowledge.risks)
+    try:
+        risks = instruction_risks(decoded, path, sink.knowledge.risks, found)
+    except RecursionError:
+        return Unverifiable(path, "unparseable", f"{relative} is nested too deeply to analyse")
     return Parsed(path, tuple(sorted(sink.evidence)), invokes=tuple(sorted(sink.invokes)),
-                  risks=risks)
+                  risks=tuple(sorted({*risks, *sink.risks})), flows=tuple(sorted(sink.flows)))
 
 
 def _mentions(found: Sequence[Unit], relative: str, files: frozenset[str],

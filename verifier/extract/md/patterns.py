@@ -13,10 +13,13 @@ import yaml
 from verifier.catalog import SafeLoader
 
 RISK_KINDS = frozenset({"download-and-run", "shell-pipe", "decode-and-run", "archive-run",
-                        "disable-safety", "conceal"})
+                        "disable-safety", "conceal", "override", "collect-secrets",
+                        "tool-poisoning", "capture-all", "hidden-text"})
 """The instruction risks of SB205 (``verifier.extract.facts.Risk.kind``)."""
-WHERE = frozenset({"prose", "anywhere"})
-"""``prose``: paragraph text outside code; ``anywhere``: paragraphs, code spans and blocks."""
+WHERE = frozenset({"prose", "anywhere", "description", "raw", "code", "comment"})
+"""``prose``: paragraph text outside code; ``anywhere``: paragraphs, code spans and blocks;
+``description``: the frontmatter description; ``raw``: body lines as written (invisible
+characters kept); ``code``: code spans and blocks as written; ``comment``: HTML comments."""
 FLAGS = re.IGNORECASE | re.MULTILINE
 
 
@@ -42,6 +45,16 @@ class RiskPattern:
 
 
 @dataclass(frozen=True)
+class Placeholder:
+    """A documentation placeholder, what it is read as, and an example of both."""
+
+    pattern: re.Pattern[str]
+    replace: str
+    example: str
+    expect: str
+
+
+@dataclass(frozen=True)
 class Knowledge:
     """Everything the markdown extractor knows, loaded once."""
 
@@ -49,7 +62,12 @@ class Knowledge:
     shell_prompt: re.Pattern[str]
     python_prompt: re.Pattern[str]
     python_continuation: re.Pattern[str]
-    placeholder: re.Pattern[str]
+    placeholders: tuple[Placeholder, ...]
+    synopsis: re.Pattern[str]
+    synopsis_example: tuple[str, str]
+    option_line: re.Pattern[str]
+    option_example: tuple[str, str]
+    keywords: frozenset[str]
     commands: frozenset[str]
     strong_verbs: frozenset[str]
     weak_verbs: frozenset[str]
@@ -81,6 +99,13 @@ def _risk(raw: dict[str, Any]) -> RiskPattern:
                        raw.get("counter"))
 
 
+def normalise(code: str, placeholders: tuple[Placeholder, ...]) -> str:
+    """Documentation placeholders read as what they stand for (line numbers kept)."""
+    for placeholder in placeholders:
+        code = placeholder.pattern.sub(placeholder.replace, code)
+    return code
+
+
 def _languages(raw: dict[str, list[str]]) -> dict[str, str]:
     return {info: language for language, infos in raw.items() for info in infos}
 
@@ -96,7 +121,13 @@ def knowledge() -> Knowledge:
         shell_prompt=re.compile(raw["prompts"]["shell"]),
         python_prompt=re.compile(raw["prompts"]["python"]),
         python_continuation=re.compile(raw["prompts"]["python-continuation"]),
-        placeholder=re.compile(raw["placeholder"]),
+        placeholders=tuple(Placeholder(re.compile(p["pattern"], re.MULTILINE), p["replace"],
+                                       p["example"], p["expect"]) for p in raw["placeholders"]),
+        synopsis=re.compile(raw["synopsis"]["pattern"]),
+        synopsis_example=(raw["synopsis"]["example"], raw["synopsis"]["expect"]),
+        option_line=re.compile(raw["synopsis"]["option-line"]),
+        option_example=(raw["synopsis"]["option-example"], raw["synopsis"]["option-expect"]),
+        keywords=frozenset(raw["keywords"]),
         commands=frozenset(raw["commands"]),
         strong_verbs=frozenset(raw["verbs"]["strong"]),
         weak_verbs=frozenset(raw["verbs"]["weak"]),

@@ -1,7 +1,8 @@
 """Risky instructions (SB205) and the URLs an instruction has the agent fetch.
 
 Every pattern lives in ``markdown.yaml``; this module only says where each one is looked for
-and how a match becomes a ``Risk`` with its file line and a short quote.
+(prose, code, the frontmatter description, text hidden from a human reader) and how a match
+becomes a ``Risk`` with its file line and a short quote.
 """
 
 from __future__ import annotations
@@ -12,14 +13,35 @@ from pathlib import Path
 
 from verifier.capability import Capability, Kind
 from verifier.extract.facts import Risk
+from verifier.extract.md.hidden import code_texts, comments, tag_texts, visible
 from verifier.extract.md.patterns import Knowledge, RiskPattern
-from verifier.extract.md.units import Block, Text, Unit
+from verifier.extract.md.units import Block, Text, Unit, body, description, units
 from verifier.extract.scopes import url_scope
 from verifier.extract.values import Const
 from verifier.model import Evidence, Location
 
 MAX_QUOTE = 160
+HIDDEN = "hidden-text"
 _SENTENCE_END = re.compile(r"[.!?;:]\s")
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
+
+
+def instruction_risks(source: str, path: Path, patterns: Sequence[RiskPattern],
+                      found: Sequence[Unit] | None = None) -> tuple[Risk, ...]:
+    """Every instruction risk of a markdown file, one per kind and line, sorted: ``source`` is
+    the file's text, ``found`` the units of its visible body when already parsed."""
+    raw = body(source)
+    text = visible(raw)
+    found = units(text) if found is None else found
+    lines = text.split("\n")
+    risks = [*find_risks(found, lines, path, patterns), *_raw(raw, path, patterns),
+             *_code(units(raw) if raw != text else found, path, patterns),
+             *_comments(found, lines, path, patterns), *_description(source, path, patterns),
+             *_tags(raw, path, patterns)]
+    unique: dict[tuple[str, int], Risk] = {}
+    for risk in sorted(risks):
+        unique.setdefault((risk.kind, risk.location.line), risk)
+    return tuple(sorted(unique.values()))
 
 
 def find_risks(units: Sequence[Unit], lines: Sequence[str], path: Path,
@@ -53,8 +75,61 @@ def fetched_urls(units: Sequence[Unit], path: Path, knowledge: Knowledge) -> set
     return evidence
 
 
+def _raw(raw: str, path: Path, patterns: Sequence[RiskPattern]) -> Iterator[Risk]:
+    """``raw`` patterns over the body's lines as written (invisible characters kept)."""
+    for pattern in (p for p in patterns if p.where == "raw"):
+        for number, line in enumerate(raw.split("\n"), start=1):
+            if match := pattern.pattern.search(line):
+                yield Risk(pattern.kind, Location(path, number), _quote(line, match.start()))
+
+
+def _code(found: Sequence[Unit], path: Path, patterns: Sequence[RiskPattern]
+          ) -> Iterator[Risk]:
+    """``code`` patterns over code spans and blocks as written."""
+    for pattern in (p for p in patterns if p.where == "code"):
+        for first, code in code_texts(found):
+            for number, line in enumerate(code.split("\n"), start=first):
+                if match := pattern.pattern.search(line):
+                    yield Risk(pattern.kind, Location(path, number), _quote(line, match.start()))
+
+
+def _comments(found: Sequence[Unit], lines: Sequence[str], path: Path,
+              patterns: Sequence[RiskPattern]) -> Iterator[Risk]:
+    """HTML comments that instruct: they address the agent (``comment`` patterns) or match
+    any other pattern; a ``hidden-text`` risk at the comment, with the patterns' own."""
+    addressed = [p for p in patterns if p.where == "comment"]
+    for line, content in comments(found):
+        own = find_risks([Text(line, content, content)], lines, path, patterns)
+        if own or any(p.pattern.search(content) for p in addressed):
+            yield Risk(HIDDEN, Location(path, line), _quote(f"<!--{content}-->", 0))
+        yield from own
+
+
+def _description(source: str, path: Path, patterns: Sequence[RiskPattern]) -> Iterator[Risk]:
+    """``description`` patterns over the frontmatter description (the body has it blanked)."""
+    found = description(source)
+    if found is None:
+        return
+    line, text = found
+    for pattern in (p for p in patterns if p.where == "description"):
+        if match := pattern.pattern.search(text):
+            yield Risk(pattern.kind, Location(path, line), _quote(text, match.start()))
+
+
+def _tags(raw: str, path: Path, patterns: Sequence[RiskPattern]) -> Iterator[Risk]:
+    """Text smuggled in Unicode tag characters: a ``hidden-text`` risk quoting it, and every
+    pattern over it as if it were visible, at the line that hides it."""
+    for line, decoded in tag_texts(raw):
+        yield Risk(HIDDEN, Location(path, line), _quote(decoded, 0))
+        text = visible(decoded)
+        for risk in instruction_risks(text, path, patterns):
+            yield Risk(risk.kind, Location(path, line), risk.text)
+
+
 def _searched(unit: Unit, where: str) -> str | None:
     """The text of a unit a pattern looks at: prose patterns skip code blocks and spans."""
+    if where not in ("prose", "anywhere"):
+        return None
     if isinstance(unit, Block):
         return None if where == "prose" else unit.code
     return unit.prose if where == "prose" else unit.text
@@ -89,7 +164,9 @@ def _near(pattern: RiskPattern, lines: Sequence[str], line: int) -> bool:
 
 
 def _quote(line: str, column: int) -> str:
-    """The line of a match, cut to at most MAX_QUOTE characters around the match."""
+    """The line of a match, cut to at most MAX_QUOTE characters around the match; invisible
+    characters are shown as escapes."""
+    line = _INVISIBLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", line)
     text = line.strip()
     if len(text) <= MAX_QUOTE:
         return text

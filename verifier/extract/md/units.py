@@ -10,11 +10,21 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from pathlib import Path
+
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from verifier.manifest.source import split_frontmatter
+from verifier.manifest.yamlsafe import Document, load_yaml
+
 _NEWLINES = re.compile(r"\r\n?")
+_PATH_SPAN = re.compile(r"[\w.~/*-]{1,200}")
+"""A code span that is only a path (``~/.ssh``, ``.env``; with a ``.`` or ``/``): prose
+keeps it as a word."""
 _FRONTMATTER_END = frozenset({"---", "..."})
+_NOWHERE = Path("frontmatter")
+"""The path of a frontmatter read for its description only (its locations give lines)."""
 
 
 @dataclass(frozen=True)
@@ -36,7 +46,8 @@ class Span:
 @dataclass(frozen=True)
 class Text:
     """A paragraph, heading or HTML block: ``text`` with code and link targets, ``prose``
-    without them (same lines), and ``line`` the file line of its first line."""
+    without them but for spans that are only a path (same lines), and ``line`` the file line
+    of its first line."""
 
     line: int
     text: str
@@ -96,7 +107,7 @@ class _Builder:
     line: int
     text: list[str] = field(default_factory=list)
     prose: list[str] = field(default_factory=list)
-    spans: list[tuple[str, int, int]] = field(default_factory=list)
+    spans: list[tuple[str, int, int, int]] = field(default_factory=list)
     length: int = 0
     lines: int = 0
 
@@ -111,8 +122,13 @@ class _Builder:
         """The finished paragraph."""
         prose = "".join(self.prose)
         spans = tuple(Span(code, line, prose[max(0, offset - 120):offset],
-                           prose[offset + 1:offset + 61]) for code, line, offset in self.spans)
+                           prose[offset + width:offset + width + 60])
+                      for code, line, offset, width in self.spans)
         return Text(self.line, "".join(self.text), prose, spans)
+
+
+def _is_path(code: str) -> bool:
+    return bool(_PATH_SPAN.fullmatch(code)) and ("." in code or "/" in code)
 
 
 def _inline(line: int, children: list[Token]) -> Text:
@@ -123,8 +139,10 @@ def _inline(line: int, children: list[Token]) -> Text:
         if kind in ("softbreak", "hardbreak"):
             builder.add("\n", "\n")
         elif kind == "code_inline":
-            builder.spans.append((child.content, line + builder.lines, builder.length))
-            builder.add(child.content, " ")
+            shown = child.content if _is_path(child.content) else " "
+            builder.spans.append((child.content, line + builder.lines, builder.length,
+                                  len(shown)))
+            builder.add(child.content, shown)
         elif kind == "link_open":
             href = str(child.attrs.get("href", ""))
         elif kind == "link_close":
@@ -134,3 +152,17 @@ def _inline(line: int, children: list[Token]) -> Text:
         else:
             builder.add(child.content, child.content)
     return builder.build()
+
+
+
+def description(text: str) -> tuple[int, str] | None:
+    """(file line, text) of the ``description`` of a leading YAML frontmatter, if any; read
+    with the manifest's hostile-input limits."""
+    parts = split_frontmatter(_NEWLINES.sub("\n", text.removeprefix("\ufeff")))
+    if parts.frontmatter is None:
+        return None
+    document = load_yaml(parts.frontmatter, _NOWHERE, 2)
+    if not isinstance(document, Document) or not isinstance(document.value, dict):
+        return None
+    value = document.value.get("description")
+    return (document.locate(("description",)).line, value) if isinstance(value, str) else None
