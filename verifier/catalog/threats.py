@@ -10,7 +10,14 @@ Matchers (a rule module reads the ones it understands):
 - ``hosts``: host globs (``webhook.site``, ``*.ngrok.io``);
 - ``urls``: URL globs (``https://astral.sh/uv/*``);
 - ``capabilities``: capabilities the rule concerns, matched by subsumption
-  (``fs.write(/etc/**)``, ``fs.delete(~)``);
+  (``fs.write(/etc/**)``, ``fs.delete(~)``), or by equality when the rule says ``exact``
+  (``fs.delete(~/*)`` is the wildcard itself, not every file it would match);
+- ``resources``: built-in resources (``resources.yaml``) whose capabilities the rule
+  concerns, ``agent-config``, or with their paths taken as another kind,
+  ``agent-config as fs.delete``;
+- ``unless``: capabilities that are never the rule's (the skill's own folder);
+- ``via`` / ``not-via``: the APIs or commands whose evidence the rule reads (only these, or
+  never these: ``rm`` deletes a tree, ``mkdir`` only creates a folder);
 - ``commands``: a regular expression matched against a command's words joined by single
   spaces (the shell analysis turns a match into a ``Risk`` whose kind is the rule's id);
 - ``instructions``: kinds of markdown instruction risks (``markdown.yaml``) this rule judges.
@@ -26,9 +33,10 @@ from typing import Any
 
 import yaml
 
-from verifier.capability import Capability
+from verifier.capability import FS_KINDS, Capability
 from verifier.catalog import SafeLoader
 from verifier.model import Severity
+from verifier.resources import builtin_resources
 
 CLASSES = ("exfiltration", "remote-code", "privilege", "persistence", "deception",
            "supply-chain", "destruction")
@@ -59,8 +67,18 @@ class ThreatRule:
     capabilities: tuple[Capability, ...] = ()
     commands: re.Pattern[str] | None = None
     instructions: tuple[str, ...] = ()
+    unless: tuple[Capability, ...] = ()
+    exact: bool = False
+    via: tuple[str, ...] = ()
+    not_via: tuple[str, ...] = ()
     example: Example | None = None
     counter: Example | None = None
+
+    def reads(self, via: str) -> bool:
+        """Whether evidence from this API or command is the rule's (``via``/``not-via``); a
+        markdown fence's evidence (``markdown bash: rm``) is read by the API it names."""
+        api = via.rsplit(": ", 1)[-1]
+        return (not self.via or api in self.via) and api not in self.not_via
 
 
 @dataclass(frozen=True)
@@ -116,10 +134,25 @@ def _rule(threat: str, entry: dict[str, Any]) -> ThreatRule:
         id=entry["id"], threat=threat, severity=Severity.parse(entry["severity"]),
         detail=entry["detail"], hosts=tuple(h.lower() for h in entry.get("hosts", ())),
         urls=tuple(entry.get("urls", ())),
-        capabilities=tuple(Capability.parse(c) for c in entry.get("capabilities", ())),
+        capabilities=(*(Capability.parse(c) for c in entry.get("capabilities", ())),
+                      *(c for name in entry.get("resources", ()) for c in _resource(name))),
         commands=re.compile(commands, re.IGNORECASE) if commands else None,
         instructions=tuple(entry.get("instructions", ())),
+        unless=tuple(Capability.parse(c) for c in entry.get("unless", ())),
+        exact=bool(entry.get("exact", False)), via=tuple(entry.get("via", ())),
+        not_via=tuple(entry.get("not-via", ())),
         example=_example(entry.get("example")), counter=_example(entry.get("counter")))
+
+
+def _resource(reference: str) -> tuple[Capability, ...]:
+    """The capabilities of a built-in resource (``agent-config``), or its path scopes as
+    another kind (``agent-config as fs.delete``)."""
+    name, _, kind = (part.strip() for part in reference.partition(" as "))
+    members = builtin_resources()[name].capabilities
+    if not kind:
+        return members
+    paths = dict.fromkeys(c.scope for c in members if c.kind in FS_KINDS)
+    return tuple(Capability.parse(f"{kind}({scope})") for scope in paths)
 
 
 def _example(raw: dict[str, str] | None) -> Example | None:

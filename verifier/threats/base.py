@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from verifier import findings
-from verifier.capability import Capability, Kind
+from verifier.capability import FS_KINDS, Capability, Kind
 from verifier.catalog.threats import ThreatCatalog, ThreatRule
 from verifier.extract.facts import Risk
 from verifier.glob import matches
@@ -72,8 +72,22 @@ def report_risk(catalog: ThreatCatalog, rule: ThreatRule, facts: ThreatFacts, ri
 def in_rule(rule: ThreatRule, capability: Capability) -> bool:
     """Whether one of the rule's capabilities covers ``capability`` (writes and deletes are
     compared as the rule's kind, so a rule on ``fs.write(/etc/**)`` covers a delete too only
-    when it says so)."""
-    return any(c.covers(capability) for c in rule.capabilities)
+    when it says so); an ``exact`` rule compares by equality, and ``unless`` exempts."""
+    if rule.exact:
+        return capability in rule.capabilities
+    return any(c.covers(capability) for c in rule.capabilities) and not any(
+        c.covers(capability) for c in rule.unless)
+
+
+def installed_here(facts: ThreatFacts, capability: Capability | None,
+                   folders: tuple[str, ...]) -> bool:
+    """Whether a path capability is inside this skill's own folder where an agent installs
+    it (``~/.claude/skills/<this skill>/…``): the skill's own files by another name."""
+    if capability is None or capability.kind not in FS_KINDS:
+        return False
+    own = [f"{folder}/{facts.graph.root.name}" for folder in folders]
+    return any(Capability(capability.kind, scope).covers(capability)
+               or Capability(capability.kind, f"{scope}/**").covers(capability) for scope in own)
 
 
 def host_in(host: str, globs: tuple[str, ...]) -> bool:
@@ -125,6 +139,7 @@ def matched(catalog: ThreatCatalog, facts: ThreatFacts,
         if rule.capabilities:
             for capability, evidence in facts.capabilities.items():
                 if in_rule(rule, capability):
-                    yield from (report(catalog, rule, facts, e) for e in evidence)
+                    yield from (report(catalog, rule, facts, e) for e in evidence
+                                if rule.reads(e.via))
         kinds = (rule.id, *rule.instructions) if rule.commands else rule.instructions
         yield from (report_risk(catalog, rule, facts, r) for r in facts.risks_of(kinds))
