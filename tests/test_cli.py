@@ -102,7 +102,8 @@ def test_output_file_and_byte_identical_reruns(tmp_path: Path) -> None:
                       cwd=ROOT).code == 1
     assert first.read_bytes() == second.read_bytes()
     assert json.loads(first.read_text())["summary"]["skills"] == len(
-        [p for p in CORPUS.iterdir() if (p / "SKILL.md").exists() or (p / "skill.md").exists()])
+        [p for p in CORPUS.iterdir()
+         if p.is_dir() and any(f.name.lower() == "skill.md" for f in p.iterdir())])
 
 
 def test_paths_outside_the_current_folder_are_absolute(tmp_path: Path) -> None:

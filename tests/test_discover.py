@@ -144,6 +144,30 @@ def test_upper_case_manifest_preferred_when_both(tmp_path: Path) -> None:
     assert skill_of(tmp_path / "both") == skill
 
 
+@pytest.mark.parametrize("name", ["Skill.md", "SKILL.MD", "sKiLl.Md"])
+def test_manifest_in_any_letter_case_marks_a_skill(tmp_path: Path, name: str) -> None:
+    skill = make_skill(tmp_path / "mixed", manifest=name)
+    write(tmp_path / "mixed" / "sub" / "run.py")
+    assert discover([tmp_path]) == (skill,)
+    assert skill_of(tmp_path / "mixed" / "sub" / "run.py") == skill
+    assert discover([tmp_path / "mixed" / "sub"]) == (skill,)
+
+
+def test_preferred_manifest_among_several_letter_cases(tmp_path: Path) -> None:
+    make_skill(tmp_path / "many", manifest="Skill.md")
+    make_skill(tmp_path / "many", manifest="SKILL.MD")
+    if (tmp_path / "many" / "Skill.md").samefile(tmp_path / "many" / "SKILL.MD"):
+        pytest.skip("case-insensitive filesystem")
+    assert discover([tmp_path]) == (SkillFolder(tmp_path / "many", tmp_path / "many" / "SKILL.MD"),)
+    skill = make_skill(tmp_path / "many", manifest="skill.md")
+    assert discover([tmp_path]) == (skill,)
+
+
+def test_a_folder_named_like_a_manifest_marks_nothing(tmp_path: Path) -> None:
+    (tmp_path / "s" / "Skill.md").mkdir(parents=True)
+    assert discover([tmp_path / "s"]) == (SkillFolder(tmp_path / "s", None),)
+
+
 def test_symlinked_manifest_still_marks_a_skill(tmp_path: Path) -> None:
     (tmp_path / "s").mkdir()
     (tmp_path / "s" / "SKILL.md").symlink_to("/nonexistent/SKILL.md")
@@ -377,3 +401,28 @@ def test_unreadable_subfolder_is_kept_as_special(shared_tmp: Path) -> None:
         ]
     finally:
         (shared_tmp / "s" / "locked").chmod(0o755)
+
+
+def test_scan_reports_every_mixed_case_manifest_once(tmp_path: Path) -> None:
+    from tests.conftest import skillbound
+    names = {"upper": "SKILL.md", "lower": "skill.md", "title": "Skill.md", "shout": "SKILL.MD"}
+    for folder, name in names.items():
+        write(tmp_path / "skills" / folder / name,
+              f"---\nname: {folder}\ndescription: Says hello.\n---\nSay hello.\n")
+    write(tmp_path / "skills" / "title" / "nested" / "skill.MD",
+          "---\nname: nested\ndescription: Nested.\n---\nSay hello.\n")
+    found = {os.path.dirname(os.path.join(top, f)) for top, _, files in os.walk(tmp_path)
+             for f in files if f.lower() == "skill.md"}  # what `find -iname skill.md` lists
+    data = skillbound("check", "skills", "--format", "json", cwd=tmp_path).json()
+    reported = sorted((Path(s["path"]).name, [(f["code"], f["message"]) for f in s["findings"]])
+                      for s in data["skills"])
+    assert data["summary"]["skills"] == len(found) == 5
+    assert reported == [
+        ("lower", [("SB109", "the manifest is named 'skill.md', not 'SKILL.md'")]),
+        ("nested", [("SB109", "the manifest is named 'skill.MD', not 'SKILL.md'")]),
+        ("shout", [("SB109", "the manifest is named 'SKILL.MD', not 'SKILL.md'")]),
+        ("title", [("SB109", "the manifest is named 'Skill.md', not 'SKILL.md'")]),
+        ("upper", [])]
+    (lower,) = [s for s in data["skills"] if Path(s["path"]).name == "lower"]
+    assert lower["findings"][0]["location"]["line"] == 1
+    assert lower["findings"][0]["severity"] == "low"

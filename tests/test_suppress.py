@@ -51,13 +51,11 @@ def test_inline_suppressions_apply_and_bad_ones_are_findings(tmp_path: Path) -> 
     (skill,) = run.json()["skills"]
     assert codes(skill["suppressed"]) == [
         ("SB201", "env.read(API_KEY)", "app.py", 8),  # the standalone comment covers line 8
-        ("SB201", "net.connect(a.example.com)", "app.py", 6),
-        ("SB205", None, "SKILL.md", 9), ("SB205", None, "SKILL.md", 9)]
+        ("SB201", "net.connect(a.example.com)", "app.py", 6)]
     reasons = {(s["suppression"]["kind"], s["suppression"]["reason"],
                 s["suppression"]["location"]["line"]) for s in skill["suppressed"]}
     assert reasons == {("inline", "documented telemetry", 6),
-                       ("inline", "the API token the README asks for", 7),
-                       ("inline", "maintainer-only install line", 8)}
+                       ("inline", "the API token the README asks for", 7)}
     assert codes(skill["findings"]) == [
         ("SB201", "fs.read(${WORKSPACE})", "app.py", 10),  # reason-less: not applied
         ("SB201", "net.connect(get.example.com)", "SKILL.md", 9),
@@ -65,12 +63,16 @@ def test_inline_suppressions_apply_and_bad_ones_are_findings(tmp_path: Path) -> 
         ("SB202", "fs.read(${SKILL_DIR}/**)", "SKILL.md", 5),
         ("SB203", "code.dynamic(shell-pipe)", "SKILL.md", 9),
         ("SB204", "env.read(API_KEY)", "app.py", 6),  # suppressing SB201 leaves the flow
+        ("SB205", None, "SKILL.md", 9), ("SB205", None, "SKILL.md", 9),  # not the author's
         ("SB501", None, "app.py", 9),
+        ("SB502", None, "SKILL.md", 8),
         ("SB502", None, "app.py", 10), ("SB502", None, "app.py", 11)]
-    messages = {f["location"]["line"]: f["message"] for f in skill["findings"]
-                if f["code"] == "SB502"}
-    assert "gives no reason" in messages[10]
-    assert "SB301 cannot be suppressed in the skill's own files" in messages[11]
+    messages = {(Path(f["location"]["path"]).name, f["location"]["line"]): f["message"]
+                for f in skill["findings"] if f["code"] == "SB502"}
+    assert "gives no reason" in messages["app.py", 10]
+    assert "SB301 cannot be suppressed in the skill's own files" in messages["app.py", 11]
+    assert ("SB205 protects the skill's users and can be accepted only by the deployer "
+            "(a baseline or a policy exception)") in messages["SKILL.md", 8]
     assert run.code == 1
 
 
@@ -126,8 +128,34 @@ def test_suppression_problems() -> None:
     assert Suppression(where, (), "r", False).problem() == (
         "it names no finding code: write ignore[SB201]")
     assert Suppression(where, ("SB999",), "r", False).problem() == "SB999 is not a finding code"
-    assert "accept it in a baseline" in str(Suppression(where, ("SB901",), "r", False).problem())
+    assert Suppression(where, ("SB901",), "r", False).problem() == (
+        "SB901 protects the skill's users and can be accepted only by the deployer "
+        "(a baseline or a policy exception)")
+    for code in ("SB101", "SB109", "SB201", "SB202"):
+        assert Suppression(where, (code,), "r", False).problem() is None
+    for code in ("SB203", "SB204", "SB205", "SB902"):
+        assert "protects the skill's users" in str(
+            Suppression(where, (code,), "r", False).problem())
+    assert "accept it in a baseline" in str(Suppression(where, ("SB401",), "r", False).problem())
     assert "no reason" in str(Suppression(where, ("SB201",), "", False).problem())
+
+
+def test_a_skill_cannot_silence_its_unverifiable_code(tmp_path: Path) -> None:
+    write_skill(tmp_path / "loader", "name: loader\ndescription: Loads plugins.",
+                {"run.py": "import base64\n"
+                           "exec(base64.b64decode(input()))"
+                           "  # skillbound: ignore[SB203] plugin loader, reviewed\n"})
+    run = skillbound("check", "loader", "--format", "json", cwd=tmp_path)
+    (skill,) = run.json()["skills"]
+    assert (run.code, skill["verdict"], skill["suppressed"]) == (1, "fail", [])
+    assert codes(skill["findings"]) == [
+        ("SB203", "code.dynamic(decode)", "run.py", 2),
+        ("SB502", None, "run.py", 2)]
+    (invalid,) = [f for f in skill["findings"] if f["code"] == "SB502"]
+    assert invalid["location"]["column"] == 34
+    assert invalid["message"] == (
+        "this suppression is not applied: SB203 protects the skill's users and can be "
+        "accepted only by the deployer (a baseline or a policy exception)")
 
 
 # Baselines

@@ -35,7 +35,8 @@ DYNAMIC_DETAILS = {
     "eval": "code built at run time is evaluated",
     "decode": "decoded text is run (decode-and-run)",
     "shell-pipe": "fetched text is piped into a shell",
-    "import": "a module whose name is computed at run time is imported",
+    "import": "a module whose name is computed at run time is imported, or a star import "
+              "binds names skillbound cannot enumerate",
     "reflection": "a function is looked up by a name computed at run time",
     "pickle": "serialized objects are loaded (pickle runs code while loading)",
     "native": "native code is loaded",

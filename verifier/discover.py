@@ -12,8 +12,12 @@ from typing import Final, TypeAlias
 
 from verifier.limits import MAX_FILES, ResourceLimit
 
-# Preference order: when a folder holds both, SKILL.md is the manifest.
+# Preference order: when a folder holds several, SKILL.md is the manifest, then skill.md,
+# then the others in code point order. Any letter case marks a skill: agents on
+# case-insensitive file systems (macOS, Windows) load a Skill.md as the manifest.
 MANIFEST_NAMES: Final = ("SKILL.md", "skill.md")
+EXACT_MANIFEST: Final = "SKILL.md"
+"""The one name agents on case-sensitive file systems look for."""
 
 # Tool and dependency folders: huge, never hand-written skill content, and walking them
 # would make a batch scan of a repository cost more than the analysis itself.
@@ -141,22 +145,32 @@ def _enclosing(folder: str) -> SkillFolder | None:
         folder = parent
 
 
+def is_manifest_name(name: str) -> bool:
+    """Whether a file name marks a skill: SKILL.md in any letter case."""
+    return name.lower() == EXACT_MANIFEST.lower()
+
+
 def _manifest_at(folder: str) -> str | None:
-    """The manifest path in ``folder``, found by lstat so that nothing is opened or followed."""
-    for name in MANIFEST_NAMES:
-        candidate = os.path.join(folder, name)
-        try:
-            if not stat.S_ISDIR(os.lstat(candidate).st_mode):
-                return candidate
-        except OSError:
-            continue
-    return None
+    """The manifest path in ``folder``, from a listing and lstat: nothing is opened or followed."""
+    try:
+        entries = _list(folder)
+    except OSError:  # unreadable or gone: a manifest there could not be read either
+        return None
+    name = _manifest_name(entries)
+    return None if name is None else os.path.join(folder, name)
 
 
 def _manifest_name(entries: _Entries) -> str | None:
     """The manifest's name among a folder's entries; a manifest that is a symlink still counts."""
-    names = {entry.name for entry in entries if not entry.is_dir(follow_symlinks=False)}
-    return next((name for name in MANIFEST_NAMES if name in names), None)
+    names = [entry.name for entry in entries
+             if is_manifest_name(entry.name) and not entry.is_dir(follow_symlinks=False)]
+    return min(names, key=_preference, default=None)
+
+
+def _preference(name: str) -> tuple[int, str]:
+    """Sort key of a manifest name: the names of MANIFEST_NAMES first, in their order."""
+    rank = MANIFEST_NAMES.index(name) if name in MANIFEST_NAMES else len(MANIFEST_NAMES)
+    return rank, name
 
 
 def _is_real_folder(path: str) -> bool:

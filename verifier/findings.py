@@ -28,7 +28,7 @@ class Rule:
 
 _RULES = (
     Rule("SB101", "missing SKILL.md", Severity.HIGH,
-         "no SKILL.md (or skill.md) in {folder}",
+         "no SKILL.md (in any letter case) in {folder}",
          "A skill is a folder with a SKILL.md; without it the agent has no manifest to follow "
          "and skillbound has no claims to compare with."),
     Rule("SB102", "missing frontmatter", Severity.MEDIUM,
@@ -60,6 +60,11 @@ _RULES = (
          "Agents and installers build paths and menus from a skill's name: a name with a path "
          "separator or '..' can write outside the skills folder, and invisible or control "
          "characters make one skill pass for another. Use 1-64 of a-z, 0-9 and '-'."),
+    Rule("SB109", "manifest file name", Severity.LOW,
+         "the manifest is named {name!r}, not 'SKILL.md'",
+         "Agents on case-insensitive file systems (macOS, Windows) load this skill, but agents "
+         "on case-sensitive ones (Linux, most containers and CI runners) look for 'SKILL.md' "
+         "exactly and may not load it. Rename the file to SKILL.md."),
     Rule("SB201", "undeclared capability", Severity.MEDIUM,
          "{capability} is not declared ({tier} capability, via {via})",
          "The code can do something the manifest does not claim. Declare it in "
@@ -108,8 +113,11 @@ _RULES = (
          "this suppression is not applied: {detail}",
          "Write suppressions as '# skillbound: ignore[SB201] reason' (or the markdown form "
          "'<!-- skillbound: ignore[SB205] reason -->'). A reason is required, and only "
-         "manifest and claims findings (SB1xx, SB2xx) may be suppressed in the skill's own "
-         "files; policy and lock findings are accepted in a baseline."),
+         "manifest findings and the honesty of claims (SB1xx, SB201, SB202) may be suppressed "
+         "in the skill's own files: the author may be the attacker, so unverifiable code, "
+         "threats and analysis limits (SB203, SB204, SB205, SB6xx, SB9xx), like policy and "
+         "lock findings, are accepted only by the deployer, in a baseline or a policy "
+         "exception."),
     Rule("SB503", "stale baseline entry", Severity.LOW,
          "the baseline entry {fingerprint} ({accepted}) matches no finding of this skill",
          "The finding this entry accepted is gone or changed. Write the baseline again with "

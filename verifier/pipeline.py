@@ -13,7 +13,7 @@ from verifier.compare import compare, declared
 from verifier.baseline import Baseline
 from verifier.discover import SkillFile, SkillFolder, discover, skill_files
 from verifier.extract import extract_file
-from verifier.extract.facts import FileFacts
+from verifier.extract.facts import FileFacts, Parsed, Unverifiable
 from verifier.extract.archives import is_archive, opaque_archives
 from verifier.extract.link import link
 from verifier.graph import CapabilityGraph, Sketch
@@ -251,10 +251,24 @@ def extract_skill(skill: SkillFolder, files: tuple[SkillFile, ...] | None = None
         return []
     files = skill_files(skill) if files is None else files
     names = frozenset(f.relative for f in files)
-    facts = ((f.relative, extract_file(f, names, max_bytes)) for f in files)
-    linked = link([(relative, fact) for relative, fact in facts if fact is not None])
+    facts = [(f.relative, extract_file(f, names, max_bytes)) for f in files]
+    read = [(relative, fact) for relative, fact in facts if fact is not None]
+    linked = link(read + _run_unread(skill.root, read))
     archives = [f.relative for f in files if is_archive(f.relative)]
     return linked + opaque_archives(skill.root, archives, linked)
+
+
+def _run_unread(root: Path, facts: list[tuple[str, FileFacts]]) -> list[tuple[str, FileFacts]]:
+    """Files the skill runs (``bash scripts/setup.txt``) that are not read as code, judged
+    by their name: what they do is unknown, so they fail closed."""
+    known = {relative for relative, _ in facts}
+    runs = sorted({(i.target, relative, i.line) for relative, fact in facts
+                   if isinstance(fact, Parsed) for i in fact.invokes if i.target not in known})
+    first = {target: (caller, line) for target, caller, line in reversed(runs)}
+    return [(target, Unverifiable(root / target, "unread",
+                                  f"{target} is run ({caller}:{line}) but its name does not "
+                                  "say it is code, so it was not read"))
+            for target, (caller, line) in sorted(first.items())]
 
 
 def verdict_of(found: Iterable[Finding]) -> Verdict:

@@ -22,9 +22,14 @@ from verifier.model import Finding, Location
 MAX_BYTES = 8 * 1024 * 1024
 """Files larger than this are not analysed at all (SB203), so they hold no suppressions."""
 
-INLINE_PREFIXES = ("SB1", "SB2")
-"""Codes a skill's author may suppress: manifest and claims findings. Policy, lock and
-analysis findings belong to whoever deploys the skill; only a baseline accepts those."""
+INLINE_PREFIXES = ("SB1", "SB201", "SB202")
+"""Codes a skill's author may suppress: manifest findings and the honesty of its claims.
+Policy, lock and analysis findings belong to whoever deploys the skill; only a baseline
+accepts those."""
+
+PROTECTIVE_PREFIXES = ("SB203", "SB204", "SB205", "SB6", "SB9")
+"""Codes that protect the skill's users: unverifiable code, threats and analysis limits.
+The skill's author may be the attacker, so a comment in the skill never silences them."""
 
 _MARKER = re.compile(rb"skillbound:\s*ignore")
 _COMMENT = re.compile(
@@ -49,6 +54,9 @@ class Suppression:
         for code in self.codes:
             if code not in findings.RULES:
                 return f"{code} is not a finding code"
+            if code.startswith(PROTECTIVE_PREFIXES):
+                return (f"{code} protects the skill's users and can be accepted only by the "
+                        "deployer (a baseline or a policy exception)")
             if not code.startswith(INLINE_PREFIXES):
                 return (f"{code} cannot be suppressed in the skill's own files; "
                         "accept it in a baseline instead")

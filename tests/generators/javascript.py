@@ -240,6 +240,31 @@ def _reexport(r: Rewriter) -> str | None:
     return f"{helper}.{member}"
 
 
+def _global(r: Rewriter) -> str | None:
+    """A global function read from the global object by a (split) name: ``globalThis[k]``,
+    ``global[k]`` or ``Reflect.get(globalThis, k)``."""
+    name = r.base.api
+    if r.callee != r.base.callee or r.callee != name or not name.isidentifier() or name in (
+            "require", "import") or re.search(rf"\b{name}\s*=|function\s+{name}\b",
+                                              r.base.before):
+        return None
+    owner = r.draw(st.sampled_from(["globalThis", "global"]))
+    if r.draw(st.booleans()):
+        return f"(Reflect.get({owner}, {string(r, name)}))"
+    return f"{owner}[{string(r, name)}]"
+
+
+def _module_member(r: Rewriter) -> str | None:
+    """An export read out of the module by a (split) name: ``require('m')[k]`` or
+    ``Reflect.get(module, k)``."""
+    owner, dot, member = r.callee.rpartition(".")
+    if not r.plain or r.base.module is None or not dot or not member.isidentifier():
+        return None
+    if r.draw(st.booleans()) and "require(" in r.base.before:
+        return f"require({json.dumps(r.base.module)})[{string(r, member)}]"
+    return f"(Reflect.get({owner}, {string(r, member)}))"
+
+
 def _call_form(template: str) -> Callable[[Rewriter], bool]:
     def rewrite(r: Rewriter) -> bool:
         if r.statement is not None or r.base.new or r.base.callee == "import":
@@ -262,6 +287,7 @@ REWRITES: dict[str, Callable[[Rewriter], bool]] = {
     "method": _callee_rewrite(_passing(
         "const {name} = new (class {{ go(...args) {{ return {callee}(...args); }} }})().go;")),
     "re-export": _callee_rewrite(_reexport),
+    "global-object": _callee_rewrite(_global), "module-member": _callee_rewrite(_module_member),
     "optional": _call_form("{callee}?.\0{args}"),
     "call": _call_form("{callee}.call\0null, {args}"),
     "apply": _call_form("{callee}.apply\0null, [{args}]"),

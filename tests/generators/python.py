@@ -382,6 +382,76 @@ def helper_wrapper(r: Rewriter) -> bool:
     return True
 
 
+def star_import(r: Rewriter) -> bool:
+    """``from module import *``, then the API by its bare name."""
+    if not r.plain or r.base.module in (None, "builtins") or _shadowed(r):
+        return False
+    r.insert(f"from {r.base.module} import *")
+    r.call.func = ast.parse(r.base.rest, mode="eval").body
+    r.plain = False
+    return True
+
+
+def _shadowed(r: Rewriter) -> bool:
+    """Whether a star import of the module could change what a name of the program means
+    (so the rewrite would not keep what the program does)."""
+    prefix = f"{r.base.module}."
+    members = {e.api[len(prefix):].split(".")[0] for e in load_catalog("python").entries.values()
+               if e.api.startswith(prefix)}
+    return any(isinstance(n, ast.Name) and n.id in members for n in ast.walk(r.tree))
+
+
+def star_reexport(r: Rewriter) -> bool:
+    """A module of the skill imports the API (maybe by a star import itself); this one
+    star-imports that module and calls the API by its bare name."""
+    if not r.plain or r.base.module in (None, "builtins") or _shadowed(r):
+        return False
+    helper, head = r.fresh("names"), r.base.rest.partition(".")[0]
+    style = r.draw(st.sampled_from(["from", "star", "all"]))
+    r.files[f"scripts/{helper}.py"] = {
+        "from": f"from {r.base.module} import {head}\n",
+        "star": f"from {r.base.module} import *\n",
+        "all": f"from {r.base.module} import {head}\n__all__ = [{head!r}]\n"}[style]
+    r.insert(f"from {helper} import *")
+    r.call.func = ast.parse(r.base.rest, mode="eval").body
+    r.plain = False
+    return True
+
+
+def _namespace_read(kind: str) -> Callable[[Rewriter], bool]:
+    """The API read out of a namespace by a (possibly split) constant key: ``vars(m)[k]``,
+    ``m.__dict__.get(k)``, ``builtins.__dict__[k]``, ``operator.attrgetter(k)(m)``,
+    ``sys.modules.get(m)``."""
+    def rewrite(r: Rewriter) -> bool:
+        module = r.base.module
+        if not r.plain or module is None or (module == "builtins") != (kind == "builtins"):
+            return False
+        head, _, tail = r.base.rest.partition(".")
+        r.insert(f"import {module}" + ("\nimport operator" if kind == "attrgetter" else "")
+                 + ("\nimport sys" if kind == "sys.modules.get" else ""))
+        key, owner = ast.unparse(r.string(head)), ast.unparse(r.string(module))
+        text = {"vars": f"vars({module})[{key}]", "dict-get": f"{module}.__dict__.get({key})",
+                "builtins": f"builtins.__dict__[{key}]",
+                "attrgetter": f"operator.attrgetter({key})({module})",
+                "sys.modules.get": f"getattr(sys.modules.get({owner}), {key})"}[kind]
+        r.call.func = _attributes(ast.parse(text, mode="eval").body, tail)
+        r.plain = False
+        return True
+    return rewrite
+
+
+def global_read(r: Rewriter) -> bool:
+    """The API imported under a fresh name and read back from ``globals()``."""
+    if not r.plain or r.base.module is None or r.body is not r.tree.body:
+        return False
+    head, _, tail = r.base.rest.partition(".")
+    name = r.fresh(head)
+    r.insert(f"from {r.base.module} import {head} as {name}")
+    read = ast.parse(f"globals()[{ast.unparse(r.string(name))}]", mode="eval").body
+    r.call.func, r.plain = _attributes(read, tail), False
+    return True
+
+
 def _attributes(node: ast.expr, path: str) -> ast.expr:
     for part in path.split(".") if path else []:
         node = ast.Attribute(node, part)
@@ -424,6 +494,9 @@ REWRITES: dict[str, Callable[[Rewriter], bool]] = {
     "getattr": get_attribute, "module-alias": module_alias, "from-import": from_import,
     "import_module": import_module, "__import__": dunder_import, "sys.modules": sys_modules,
     "re-export": reexport, "helper-wrapper": helper_wrapper,
+    "star-import": star_import, "star-re-export": star_reexport, "globals": global_read,
+    **{f"namespace-{kind}": _namespace_read(kind) for kind in (
+        "vars", "dict-get", "builtins", "attrgetter", "sys.modules.get")},
 }
 
 

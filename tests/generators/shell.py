@@ -114,6 +114,21 @@ def _variable(program: str, script: Script) -> str:
     return script.draw(st.sampled_from([f"${name}", f'"${name}"', f"${{{name}}}"]))
 
 
+def _indirect(program: str, script: Script) -> str:
+    """``${!ref}``: the value of the variable whose name ``$ref`` holds."""
+    name, ref = script.fresh("prog"), script.fresh("ref")
+    script.text = f"{name}={quote(program)}\n{ref}={name}\n"
+    return script.draw(st.sampled_from([f"${{!{ref}}}", f'"${{!{ref}}}"']))
+
+
+def _nameref(program: str, script: Script) -> str:
+    """``declare -n ref=name``: ``$ref`` is ``$name``."""
+    name, ref = script.fresh("prog"), script.fresh("ref")
+    how = script.draw(st.sampled_from(["declare -n", "typeset -n", "declare -rn"]))
+    script.text = f"{name}={quote(program)}\n{how} {ref}={name}\n"
+    return script.draw(st.sampled_from([f"${ref}", f'"${ref}"', f"${{{ref}}}"]))
+
+
 def _substitution(program: str, script: Script) -> str:
     return script.draw(st.sampled_from([f"$(echo {program})", f"`echo {program}`",
                                         f'"$(printf %s {program})"']))
@@ -175,6 +190,16 @@ def _as_text(template: str) -> Callable[[Script], bool]:
     return rewrite
 
 
+def _eval_built(script: Script) -> bool:
+    """``eval`` of a string built from a variable and a literal: ``eval "$part"'…'``."""
+    at = script.draw(st.integers(0, len(script.text)))
+    name = script.fresh("part")
+    script.text = (f"{name}={quote(script.text[:at])}\n"
+                   f'eval "${name}"{quote(script.text[at:])}')
+    script.simple = False
+    return True
+
+
 def _other_script(script: Script) -> bool:
     name = script.fresh("lib")
     script.files[f"scripts/{name}.sh"] = f"#!/bin/sh\n{script.text}\n"
@@ -188,7 +213,8 @@ def _other_script(script: Script) -> bool:
 REWRITES: dict[str, Callable[[Script], bool]] = {
     "quotes": _rename(_quotes), "backslash": _rename(_backslash), "ansi-c": _rename(_ansi_c),
     "variable": _rename(_variable), "substitution": _rename(_substitution),
-    "alias": _rename(_alias), "launcher": _launcher, "function": _function,
+    "alias": _rename(_alias), "indirect": _rename(_indirect), "nameref": _rename(_nameref),
+    "eval-built": _eval_built, "launcher": _launcher, "function": _function,
     "forward-args": _forwarding_function,
     "subshell": _block("(", ")"), "group": _block("{", "}"),
     "if": _block("if true; then", "fi"), "for": _block("for i in 1; do", "done"),

@@ -6,7 +6,7 @@ import libcst as cst
 
 from verifier.extract.visitor import TableVisitor
 from verifier.extract.scope import (Expr, Fixed, ModuleIndex, Param, Scope,
-                                    from_import_value, import_value)
+                                    from_import_value, import_value, star_import)
 from verifier.extract.values import UNKNOWN, Func, Value
 
 
@@ -183,10 +183,14 @@ class Binder(TableVisitor):
                 self.scope.bind(head, Fixed(import_value(self.index, head)))
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if isinstance(node.names, cst.ImportStar):
-            return
         module = dotted_name(node.module) if node.module is not None else ""
         level = len(node.relative)
+        if isinstance(node.names, cst.ImportStar):
+            star = star_import(self.index, module, level)
+            self.scope.stars.append(star)
+            if star.local is not None:
+                self.imports.add(star.local)
+            return
         for alias in node.names:
             name = dotted_name(alias.name)
             bound = alias.asname.name.value if alias.asname is not None and isinstance(

@@ -222,11 +222,29 @@ def _attribute(entry: Entry, effect: Effect, kind: Kind, site: CallSite,
                values: Values) -> Applied:
     """``getattr(module, name)`` with a computed name hides which function runs."""
     targets = site.positional[0] if site.positional else ()
-    module_like = any(isinstance(t, (Ref, Obj)) for t in targets)
+    module_like = any(_namespace_like(t) for t in targets)
     if module_like and not _constant(values):
         return Applied((Capability.of(kind, effect.fixed),))
     return Applied()
 
+
+DATA_TYPES = frozenset({"Object"})
+"""Objects that hold data, not functions of a library: a JavaScript object literal. A
+computed member of one is data (its functions escaped when they were stored in it), unless
+it holds a module."""
+
+
+def _namespace_like(target: Value) -> bool:
+    """A module, a library object, or an object literal holding one of those."""
+    if isinstance(target, Ref):
+        return True
+    if not isinstance(target, Obj):
+        return False
+    if target.type not in DATA_TYPES:
+        return True
+    pairs = target.payload.items if isinstance(target.payload, Seq) else ()
+    return any(isinstance(p, Seq) and len(p.items) == 2 and _namespace_like(p.items[1])
+               for p in pairs)
 
 _SCOPES: dict[str, Callable[[Value], str]] = {
     "path": scopes.path_scope, "url": scopes.url_scope, "address": scopes.address_scope,

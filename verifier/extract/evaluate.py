@@ -13,10 +13,11 @@ from typing import Callable
 import libcst as cst
 
 from verifier.catalog import Catalog
+from verifier.extract import namespaces
 from verifier.extract.fold import FOLDERS, PATH
 from verifier.extract.scope import Binding, Expr, Pack, Scope
-from verifier.extract.values import (HOLE, UNKNOWN, Arguments, Const, Func, Memo, Method, Obj,
-                                     Partial, Ref, Seq, Value, Values, combinations, member,
+from verifier.extract.values import (HOLE, UNKNOWN, Arguments, Const, Func, Memo, Method,
+                                     Namespace, Obj, Partial, Ref, Seq, Value, Values, combinations, member,
                                      merge, one, qualified, spread, text_of, text_or_hole)
 
 _NAMED_CONSTANTS: dict[str, Value] = {"True": Const(True), "False": Const(False),
@@ -67,7 +68,7 @@ class Evaluator:
             return one(self.file_value)
         bindings = scope.find(name)
         if bindings is None:
-            return one(UNKNOWN)
+            return namespaces.builtins_namespace() if name == "__builtins__" else one(UNKNOWN)
         return self._memo.get((id(bindings), name),
                               lambda: merge(*(self._binding(b) for b in bindings)))
 
@@ -115,6 +116,10 @@ class Evaluator:
 
     def attribute(self, value: Value, name: str) -> Value:
         """``value.name``."""
+        if name == "__dict__":
+            return Namespace(value, "members")
+        if name in namespaces.READERS and namespaces.as_namespace(value) is not None:
+            return Method(value, name)  # sys.modules.get is a read, not a library function
         if isinstance(value, Ref):
             return Ref(member(value.name, name))
         if isinstance(value, Func):
@@ -124,15 +129,24 @@ class Evaluator:
             return FOLDERS[f"{value.type}.{name}"]([value])
         return Method(value, name)
 
-    def call_value(self, callee: Value, args: list[Values]) -> Values:
-        """The value a call returns (folded when the callee is known)."""
+    def call_value(self, callee: Value, args: list[Values],
+                   scope: Scope | None = None) -> Values:
+        """The value a call returns (folded when the callee is known); ``scope`` is where
+        the call is made, for ``globals()`` and ``locals()``."""
         if isinstance(callee, Partial):
-            return self.call_value(callee.target, [one(a) for a in callee.args] + args)
+            return self.call_value(callee.target, [one(a) for a in callee.args] + args, scope)
         if isinstance(callee, Func) and callee.file == self.file:
             return self.returned(callee.name)
+        if namespaces.is_reader(callee) or isinstance(callee, Obj) and (
+                callee.type in namespaces.GETTERS):
+            return self._read(callee, args)
         name = qualified(callee)
         if name is None:
             return one(UNKNOWN)
+        if name in namespaces.SOURCES:
+            return namespaces.source(name, args, scope)
+        if name in namespaces.GETTERS:
+            return namespaces.getters(name, args)
         receiver = [one(callee.receiver)] if isinstance(callee, Method) else []
         folder = FOLDERS.get(name)
         if folder is not None:
@@ -152,6 +166,33 @@ class Evaluator:
             return merge(*(one(self._member(owner, member))
                            for owner, member in combinations(args[:2])))
         return one(UNKNOWN)
+
+    def _read(self, callee: Value, args: list[Values]) -> Values:
+        """``ns.get(k)`` on a namespace, or an ``operator`` getter called on a value."""
+        if isinstance(callee, Method):
+            keys = args[0] if args else (UNKNOWN,)
+            return merge(*(self.index(callee.receiver, k) for k in keys))
+        assert isinstance(callee, Obj)
+        targets = args[0] if args else (UNKNOWN,)
+        if callee.type == "operator.attrgetter":
+            return merge(*(one(self._member(t, callee.payload)) for t in targets))
+        return merge(*(self.index(t, callee.payload) for t in targets))
+
+    def index(self, base: Value, key: Value) -> Values:
+        """``base[key]``: an item of a known sequence, or a member of a namespace."""
+        namespace = namespaces.as_namespace(base)
+        if namespace is None:
+            return one(_index(base, key))
+        name = namespaces.key_text(key)
+        if name is None:
+            return one(UNKNOWN)
+        if namespace.kind == "modules":  # sys.modules["os"] is the module os
+            return one(Ref(name))
+        if namespace.kind == "members":  # os.__dict__["system"] is os.system
+            return one(self.attribute(namespace.owner, name))
+        if name == "__builtins__" or namespace.scope is None:
+            return namespaces.builtins_namespace() if name == "__builtins__" else one(UNKNOWN)
+        return self.lookup(name, namespace.scope)
 
     def _member(self, owner: Value, member: Value) -> Value:
         """``getattr(owner, member)`` when the member's name is known."""
@@ -237,7 +278,7 @@ def _attribute(ev: Evaluator, node: cst.BaseExpression, scope: Scope) -> Values:
 def _call(ev: Evaluator, node: cst.BaseExpression, scope: Scope) -> Values:
     assert isinstance(node, cst.Call)
     args = ev.arguments(node, scope).positional
-    return merge(*(ev.call_value(c, args) for c in ev.evaluate(node.func, scope)))
+    return merge(*(ev.call_value(c, args, scope) for c in ev.evaluate(node.func, scope)))
 
 
 def _lambda(ev: Evaluator, node: cst.BaseExpression, scope: Scope) -> Values:
@@ -301,7 +342,7 @@ def _subscript(ev: Evaluator, node: cst.BaseExpression, scope: Scope) -> Values:
     bases = ev.evaluate(node.value, scope)
     if isinstance(index, cst.Index):
         keys = ev.evaluate(index.value, scope)
-        return merge(*(one(_index(b, k)) for b, k in combinations([bases, keys])))
+        return merge(*(ev.index(b, k) for b, k in combinations([bases, keys])))
     if isinstance(index, cst.Slice):
         bounds = [_bound(ev, part, scope) for part in (index.lower, index.upper, index.step)]
         return merge(*(one(_slice(b, bounds)) for b in bases))
@@ -312,12 +353,6 @@ def _index(base: Value, key: Value) -> Value:
     if isinstance(base, Seq) and isinstance(key, Const) and isinstance(key.value, int):
         if -len(base.items) <= key.value < len(base.items):
             return base.items[key.value]
-    name = text_of(key) if isinstance(key, Const) and isinstance(key.value, str) else None
-    if isinstance(base, Ref) and name and HOLE not in name:
-        if base.name == "sys.modules":  # sys.modules["os"] is the module os
-            return Ref(name)
-        if base.name.endswith(".__dict__"):  # os.__dict__["system"] is os.system
-            return Ref(f"{base.name[:-len('.__dict__')]}.{name}")
     return UNKNOWN
 
 

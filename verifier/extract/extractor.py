@@ -12,6 +12,7 @@ import libcst as cst
 
 from verifier.capability import Capability, Kind
 from verifier.catalog import Catalog, Entry
+from verifier.extract import namespaces
 from verifier.extract.binder import Binder, dotted_name
 from verifier.extract.effects import Applied, CallSite, apply_entry, argument, escaped, through
 from verifier.extract.evaluate import Evaluator, Structure
@@ -45,7 +46,8 @@ def walk(module: cst.Module, context: Context, sink: Sink, origin: Origin | None
 
     Code run by ``exec`` (``caller`` runs it) sees the caller's names and functions; when it
     passes arguments to them, the caller is walked once more to judge them with those."""
-    binder = Binder(ModuleIndex(context.relative, context.files),
+    binder = Binder(ModuleIndex(context.relative, context.files,
+                                frozenset(context.catalog.entries)),
                     caller.scope if caller else None)
     module.visit(binder)
     positions = start_positions(module)
@@ -68,6 +70,8 @@ class Extractor(TableVisitor):
         self.revisit = False
         self.stack: list[Scope] = [binder.module]
         self.consumed: set[int] = set()
+        self.stored: set[int] = set()
+        """Subscripts assigned to: a store into a namespace reads nothing."""
         self.references = {e.method: e for e in context.catalog.entries.values()
                            if e.trigger == "reference"}
         self.subscripts = {e.api[:-2]: e for e in context.catalog.entries.values()
@@ -200,6 +204,9 @@ class Extractor(TableVisitor):
                     callee.file, callee.name, tuple(site.positional),
                     tuple(sorted(site.keywords.items())), location, self.function))
             return
+        hidden = namespaces.hidden_call(callee, site.positional)
+        if hidden is not None:
+            self._record(node, Applied((hidden[0],)), hidden[1])
         entry, receiver = self._entry(callee)
         if entry is not None and entry.trigger == "call":
             self._record(node, apply_entry(entry, site, receiver), entry.api,
@@ -220,7 +227,7 @@ class Extractor(TableVisitor):
         found = ((name, self.evaluator.lookup(name, module)) for name in sorted(module.bindings))
         return tuple((name, values) for name, values in found if any(
             isinstance(v, (Ref, Partial)) or isinstance(v, Func) and v.file != self.context.relative
-            for v in values))
+            for v in values)) + namespaces.star_exports(module.stars)
 
     def _site(self, positional: list[Values] | None = None,
               keywords: dict[str, Values] | None = None) -> CallSite:
@@ -242,6 +249,9 @@ class Extractor(TableVisitor):
             return
         for value in self.evaluator.evaluate(node, self.scope):
             target = value.target if isinstance(value, Partial) else value
+            hidden = namespaces.hidden_call(target, [])
+            if hidden is not None:
+                self._record(node, Applied((hidden[0],)), f"{hidden[1]} (passed as a value)")
             entry, _ = self._entry(target) if isinstance(target, (Ref, Method)) else (None, None)
             if entry is not None and entry.trigger == "call" and entry.effects:
                 self._record(node, escaped(entry), f"{entry.api} (passed as a value)",
@@ -261,8 +271,13 @@ class Extractor(TableVisitor):
         if any(not isinstance(t.target, cst.Name) for t in node.targets):
             self._escape(node.value)
 
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        if isinstance(node.target, cst.Subscript):
+            self.stored.add(id(node.target))
+
     def visit_Subscript(self, node: cst.Subscript) -> None:
         self.consumed.add(id(node.value))
+        self._namespace_read(node)
         name = dotted_name(node.value)
         if not name or name.rsplit(".", 1)[-1] not in self.subscript_names:
             return
@@ -288,6 +303,17 @@ class Extractor(TableVisitor):
                 self.consumed.add(id(container))
                 self._record(container, apply_entry(entry, self._site([keys]), None), entry.api,
                              traced=False)
+
+    def _namespace_read(self, node: cst.Subscript) -> None:
+        """``globals()[k]`` and its relatives with a key that does not fold: reflection."""
+        index = node.slice[0].slice if len(node.slice) == 1 else None
+        if id(node) in self.stored or not isinstance(index, cst.Index):
+            return
+        keys = self.evaluator.evaluate(index.value, self.scope)
+        if all(namespaces.key_text(k) is not None for k in keys):
+            return  # a folded key is the member itself, judged where it is used
+        if namespaces.reflection(self.evaluator.evaluate(node.value, self.scope), keys):
+            self._record(node, Applied((namespaces.REFLECTION,)), "namespace[]")
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self.consumed.add(id(node.attr))

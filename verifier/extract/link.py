@@ -94,6 +94,11 @@ def _apply(call: ForeignCall, target: Value, site: CallSite, evidence: set[Evide
         target = target.target
     language = _language(site.file)
     name = qualified(target)
+    if name is not None and ".*." in name:  # only an unenumerable star import binds it
+        evidence.add(Evidence(Capability.of(Kind.CODE_DYNAMIC, "import"), call.location,
+                              f"from {name.split('.*.')[0]} import * (re-exported by "
+                              f"{call.file})", call.function))
+        return
     entry = load_catalog(language).entries.get(name) if name else None
     if entry is None or entry.trigger != "call":
         return

@@ -13,7 +13,7 @@ from typing import Union
 
 import libcst as cst
 
-from verifier.extract.values import UNKNOWN, Func, Ref, Value
+from verifier.extract.values import UNKNOWN, Func, Ref, Value, member
 
 _BUILTINS = frozenset(dir(builtins))
 
@@ -54,6 +54,30 @@ class Param:
     kind: str
 
 
+@dataclass(frozen=True)
+class Star:
+    """``from module import *``: the names it may bind. ``local`` is the skill file it loads
+    when the module is bundled; ``names`` the members the catalog knows of a library module,
+    None when skillbound cannot enumerate them (neither catalogued nor bundled)."""
+
+    module: str
+    local: str | None
+    names: frozenset[str] | None
+
+    def bindings(self, name: str) -> list[Binding]:
+        """What ``name`` may be through this import; empty when it cannot come from it."""
+        if self.local is not None:  # whatever its __all__ says: a name it lacks is no call
+            return [Fixed(Func(self.local, name))]
+        if self.names is None:
+            return [Fixed(Ref(f"{self.module}.{STAR}.{name}"))]
+        return [Fixed(Ref(member(self.module, name)))] if name in self.names else []
+
+
+STAR = "*"
+"""Marks a name that only a star import of a module skillbound cannot enumerate may bind:
+``Ref("json.*.dumps")``. Calling or passing on such a name is ``code.dynamic(import)``."""
+
+
 @dataclass(eq=False)
 class Scope:
     """A module, class or function scope with its bindings."""
@@ -65,6 +89,8 @@ class Scope:
     returns: list[Binding] = field(default_factory=list)
     """For a function: the expressions it may return."""
     params: tuple[Param, ...] = ()
+    stars: list[Star] = field(default_factory=list)
+    """For a module: its ``from M import *`` statements."""
     receiver: str = ""
     """For a function defined in a class: ``self`` or ``cls`` when its first parameter is the
     instance or the class, ``static`` for a static method."""
@@ -81,19 +107,38 @@ class Scope:
     def find(self, name: str) -> list[Binding] | None:
         """The bindings of ``name`` as Python resolves it (class scopes are not enclosing)."""
         scope: Scope | None = self
+        starred: list[Binding] = []
         while scope is not None:
             if name in scope.bindings and (scope is self or scope.kind != "class"):
                 return scope.bindings[name]
+            starred += [b for star in scope.stars for b in star.bindings(name)]
             scope = scope.parent
-        return [Fixed(Ref(name))] if name in _BUILTINS else None
+        # A name no statement binds may come from a star import, and then it shadows the
+        # builtin of that name (``from os import *`` makes ``open`` os.open); a bundled
+        # module may not define it, so the builtin stays possible.
+        if name not in _BUILTINS:
+            return starred or None
+        if any(_library(b) for b in starred):
+            return starred
+        # An unenumerated module is not taken to redefine a builtin (``print`` stays print).
+        return [b for b in starred if not _unenumerated(b)] + [Fixed(Ref(name))]
+
+    def module_scope(self) -> Scope:
+        """The module scope this scope is nested in (itself for a module)."""
+        scope = self
+        while scope.kind != "module" and scope.parent is not None:
+            scope = scope.parent
+        return scope
 
 
 @dataclass(frozen=True)
 class ModuleIndex:
-    """The skill's Python files, to resolve imports of the skill's own modules."""
+    """The skill's Python files, to resolve imports of the skill's own modules, and the
+    catalog's API names, to enumerate what a star import of a library module binds."""
 
     file: str
     files: frozenset[str]
+    apis: frozenset[str] = frozenset()
 
     def resolve(self, dotted: str, level: int = 0) -> str | None:
         """The skill file that ``import dotted`` (with ``level`` leading dots) would load."""
@@ -116,6 +161,29 @@ def _ancestors(folder: str) -> list[str]:
         folder = posixpath.dirname(folder)
         chain.append(folder)
     return chain
+
+
+def _library(binding: Binding) -> bool:
+    """A star-imported library member the catalog knows: it shadows the builtin."""
+    return isinstance(binding, Fixed) and isinstance(binding.value, Ref) and (
+        not _unenumerated(binding))
+
+
+def _unenumerated(binding: Binding) -> bool:
+    """A name only a star import of a module skillbound cannot enumerate binds."""
+    return isinstance(binding, Fixed) and isinstance(binding.value, Ref) and (
+        f".{STAR}." in binding.value.name)
+
+
+def star_import(index: ModuleIndex, module: str, level: int) -> Star:
+    """What ``from module import *`` may bind."""
+    local = index.resolve(module or "__init__", level)
+    if local is not None or level:
+        return Star(module, local, None if local is None else frozenset())
+    prefix = f"{module}."
+    names = frozenset(api[len(prefix):].split(".")[0].removesuffix("[]")
+                      for api in index.apis if api.startswith(prefix))
+    return Star(module, None, names or None)
 
 
 def import_value(index: ModuleIndex, dotted: str, level: int = 0) -> Value:

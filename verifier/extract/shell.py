@@ -445,7 +445,18 @@ class _Walker:
 
     def _variable(self, node: tree_sitter.Node) -> None:
         name = shellargs.variable_name(node)
-        if name and name not in SHELL_VARIABLES and not self.words.assigned(name):
+        referent = self.words.referent(node)
+        if referent == HOLE:  # ${!name}, or a nameref, naming a variable chosen at run time
+            self.add(Capability.of(Kind.CODE_DYNAMIC, "reflection"), line(node),
+                     (node.text or b"").decode("utf-8", "replace"))
+        elif referent is not None:
+            self._read(referent, node)
+        if name and (referent is None or shellargs.is_indirect(node)):  # ${!x} reads $x too
+            self._read(name, node)
+
+    def _read(self, name: str, node: tree_sitter.Node) -> None:
+        """A variable the script does not set is read from the environment."""
+        if name not in SHELL_VARIABLES and not self.words.assigned(name):
             self.add(Capability.of(Kind.ENV_READ, name), line(node), f"${name}")
 
 

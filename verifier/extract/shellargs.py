@@ -32,6 +32,9 @@ class Words:
 
     constants: dict[str, list[str]] = field(default_factory=dict)
     positional: list[str] | None = None
+    namerefs: dict[str, str] = field(default_factory=dict)
+    """``declare -n ref=target``: the name of the variable each nameref stands for (a hole
+    when it is not constant)."""
 
     def collect_assignments(self, root: tree_sitter.Node) -> None:
         """Record every ``NAME=value`` of the script (flow-insensitive, like Python's)."""
@@ -43,6 +46,9 @@ class Words:
                 value = node.child_by_field_name("value")
                 if name is not None and name.text:
                     text = self.text(value) if value is not None else ""
+                    if is_nameref(node):  # its value is another variable's, not this text
+                        self.namerefs[name.text.decode()] = text
+                        text = HOLE
                     self.constants.setdefault(name.text.decode(), []).append(text)
             elif node.type == "for_statement":
                 # for f in logs/*.log: the variable stands for the paths the glob matches
@@ -135,7 +141,24 @@ class Words:
         text = printed(self.argv(commands[0]))
         return HOLE if text is None else text.rstrip("\n")
 
+    def referent(self, node: tree_sitter.Node) -> str | None:
+        """The variable ``${!name}`` or a nameref ``$ref`` reads (a hole when the name it is
+        given does not fold to a variable's name), or None when the expansion is direct."""
+        name = variable_name(node)
+        if is_indirect(node):
+            values = self.constants.get(name or "", [])
+            target = values[0] if len(values) == 1 else HOLE
+        elif name in self.namerefs:
+            target = self.namerefs[name]
+        else:
+            return None
+        return target if _NAME.match(target) and target != name else HOLE
+
     def _expand(self, node: tree_sitter.Node) -> str:
+        referent = self.referent(node)
+        if referent is not None:
+            values = self.constants.get(referent, [])
+            return values[0] if len(values) == 1 and referent not in self.namerefs else HOLE
         name = variable_name(node)
         number = (node.text or b"").decode("utf-8", "replace").strip("${}")
         if self.positional is not None and number.isdigit() and number != "0":
@@ -168,6 +191,22 @@ def read_variables(words: list[str]) -> list[str]:
         elif not word.startswith("-") and _NAME.match(word):
             names.append(word)
     return names
+
+def is_indirect(node: tree_sitter.Node) -> bool:
+    """``${!name}`` (and ``${!name:-x}``): the value of the variable named by ``$name``;
+    ``${!prefix@}`` and ``${!array[@]}`` list names and keys, they read no value."""
+    kinds = [child.type for child in node.children]
+    return node.type == "expansion" and kinds[:3] == ["${", "!", "variable_name"] and (
+        len(kinds) < 4 or kinds[3] not in ("@", "*"))
+
+
+def is_nameref(assignment: tree_sitter.Node) -> bool:
+    """``declare -n ref=target`` (also ``local``/``typeset``, with other flags)."""
+    parent = assignment.parent
+    if parent is None or parent.type != "declaration_command":
+        return False
+    flags = [(c.text or b"").decode() for c in parent.children if c.type == "word"]
+    return any(f.startswith("-") and "n" in f for f in flags)
 
 
 def variable_name(node: tree_sitter.Node) -> str | None:

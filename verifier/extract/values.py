@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from itertools import product
-from typing import Union
+from typing import TYPE_CHECKING, Union
+
+if TYPE_CHECKING:
+    from verifier.extract.scope import Scope
 
 HOLE = "\ue000"
 """Stands for an unknown run of characters inside otherwise constant text."""
@@ -84,7 +87,21 @@ class Partial:
     args: tuple[Value, ...]
 
 
-Value = Union[Unknown, Const, Ref, Obj, Method, Seq, Func, Partial]
+@dataclass(frozen=True)
+class Namespace:
+    """A mapping of names to what they are: ``vars(owner)`` or ``owner.__dict__``
+    (``kind`` ``members``), ``sys.modules`` (``modules``), ``globals()`` and ``locals()``
+    (``scope``: the names of ``scope``). Reading it with a constant key is that member;
+    with a computed key it hides what runs."""
+
+    owner: "Value"
+    kind: str
+    scope: "Scope | None" = field(default=None, compare=False)
+    scope_id: int = 0
+    """``id(scope)``: two scopes' namespaces are different values."""
+
+
+Value = Union[Unknown, Const, Ref, Obj, Method, Seq, Func, Partial, Namespace]
 Values = tuple[Value, ...]
 UNKNOWN = Unknown()
 

@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable
 
+from verifier.discover import EXACT_MANIFEST
 from verifier.findings import make
 from verifier.manifest.claims import Outcome
 from verifier.manifest.dialects import (codex_claims, native_claims, openclaw_claims,
@@ -40,7 +41,8 @@ def load_manifest(root: Path, manifest: Path | None, *, strict: bool = False) ->
     if manifest is None:
         missing = make("SB101", Location(root), folder=str(root))
         return Manifest(root / "SKILL.md", None, None, (), (missing,))
-    codex = _codex(root)
+    claims, found = _codex(root)
+    codex = claims, found + _file_name_findings(manifest)
     text = read_text(manifest, root)
     if isinstance(text, Problem):
         return _manifest(manifest, None, [codex, ([], [_invalid(text)])])
@@ -85,6 +87,14 @@ def _codex(root: Path) -> Outcome:
         return [], [_not_mapping(loaded, "openai.yaml")]
     claims, findings = codex_claims(loaded)
     return claims, findings + codex_findings(loaded)
+
+
+def _file_name_findings(manifest: Path) -> list[Finding]:
+    """SB109 when the manifest is not named exactly SKILL.md: agents on case-sensitive file
+    systems look for that name and do not load the skill."""
+    if manifest.name == EXACT_MANIFEST:
+        return []
+    return [make("SB109", Location(manifest, 1), name=manifest.name)]
 
 
 def _invalid(problem: Problem) -> Finding:

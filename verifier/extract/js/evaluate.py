@@ -129,12 +129,19 @@ class Evaluator:
         name = qualified(callee)
         if name is None:
             return one(UNKNOWN)
+        if name == "Reflect.get" and len(args) >= 2:  # Reflect.get(globalThis, "ev" + "al")
+            return merge(*(one(self._member(base, key)) for base, key in combinations(args[:2])))
         receiver = [one(callee.receiver)] if isinstance(callee, Method) else []
         folder = FOLDERS.get(name)
         if folder is not None:
             return merge(*(one(folder(list(c))) for c in combinations(receiver + args)))
         return merge(*(one(self._returned(name, value)) for value in (args[0] if args else (
             UNKNOWN,))))
+
+    def _member(self, base: Value, key: Value) -> Value:
+        """``base[key]`` when the key folds to a name."""
+        name = text_of(key)
+        return self.attribute(base, name) if name is not None and HOLE not in name else UNKNOWN
 
     def _returned(self, name: str, argument: Value) -> Value:
         entry = self.catalog.entries.get(name)

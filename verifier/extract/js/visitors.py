@@ -40,14 +40,23 @@ def member(w: Walker, node: Node) -> None:
 
 
 def subscript(w: Walker, node: Node) -> None:
-    """``a[k]``: a subscript entry of ``a``, else a computed member (``"[]"``)."""
+    """``a[k]``: a subscript entry of ``a``, else a computed member (``"[]"``) that is read
+    or called; storing into a member (``params[name] = value``) runs nothing."""
     target, index = field(node, "object"), field(node, "index")
-    if target is None or index is None:
+    if target is None or index is None or _stored(node):
         return
     key = w.evaluate(index)
     computed = w.context.catalog.entries.get("[]")
     if not _subscripted(w, node, target, key) and computed is not None:
         w.record(node, apply(computed, w.site([w.evaluate(target), key]), None))
+
+
+def _stored(node: Node) -> bool:
+    """Whether ``node`` is the left side of a plain assignment."""
+    parent = node.parent
+    left = field(parent, "left") if parent is not None else None
+    return parent is not None and parent.type == "assignment_expression" and (
+        left is not None and left.id == node.id)
 
 
 def _subscripted(w: Walker, node: Node, target: Node, key: Values) -> bool:
