@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from tests.conftest import skillbound
 from tests.generators import scratch
 from tests.generators.threats import (CODES, LANGUAGES, MANIFESTS, SKILL, Case, cases,
-                                      frontmatter, skill_md)
+                                      claims, skill_md)
 from verifier.discover import SkillFolder
 from verifier.model import Finding, Severity, Verdict
 from verifier.pipeline import SkillReport, verify_skill
@@ -46,13 +46,13 @@ def _verify(files: dict[str, str], claims: str, case: Case) -> SkillReport:
         return verify_skill(_write(root, files, claims, case))
 
 
-def _claims(draw: st.DrawFn, case: Case, files: dict[str, str]) -> tuple[str, str]:
+def _claims(data: st.DataObject, case: Case, files: dict[str, str]) -> tuple[str, str]:
     """A random manifest kind and its claims; ``declared`` claims what the analysis infers
     of these very files (it is run once without claims to learn it)."""
-    kind = draw(st.sampled_from(MANIFESTS))
-    inferred = [str(c.capability) for c in _verify(files, "", case).capabilities] \
-        if kind == "declared" else []
-    return kind, frontmatter(kind, draw, case, inferred)
+    kind = data.draw(st.sampled_from(MANIFESTS))
+    inferred = tuple(str(c.capability) for c in _verify(files, "", case).capabilities) \
+        if kind == "declared" else ()
+    return kind, data.draw(claims(kind, case, inferred))
 
 
 def _of(report: SkillReport, code: str) -> list[Finding]:
@@ -70,7 +70,7 @@ def _shown(report: SkillReport) -> str:
 def test_every_generated_threat_is_reported_whatever_the_manifest_claims(
         language: str, threat: str, data: st.DataObject) -> None:
     case = data.draw(cases(language, threat))
-    kind, claims = _claims(data.draw, case, case.files)
+    kind, claims = _claims(data, case, case.files)
     CHECKED[f"threat/{language}/{threat}"] += 1
     report = _verify(case.files, claims, case)
     found = _of(report, case.code)
@@ -87,7 +87,7 @@ def test_every_generated_threat_is_reported_whatever_the_manifest_claims(
 def test_the_same_program_with_a_harmless_sink_is_not_that_threat(
         language: str, threat: str, data: st.DataObject) -> None:
     case = data.draw(cases(language, threat))
-    kind, claims = _claims(data.draw, case, case.harmless)
+    kind, claims = _claims(data, case, case.harmless)
     CHECKED[f"harmless/{language}/{threat}"] += 1
     report = _verify(case.harmless, claims, case)
     assert not _of(report, case.code), (f"manifest {kind}:\n{claims}"
@@ -97,12 +97,12 @@ def test_the_same_program_with_a_harmless_sink_is_not_that_threat(
 
 # --- the real command line agrees, on a smaller sample --------------------------------------
 
-@settings(max_examples=max(3, settings.default.max_examples // 20))
+@settings(max_examples=max(3, settings().max_examples // 20))
 @given(data=st.data())
 def test_the_command_line_fails_a_generated_threat(data: st.DataObject) -> None:
     language, threat = data.draw(st.sampled_from(PAIRS))
     case = data.draw(cases(language, threat))
-    kind, claims = _claims(data.draw, case, case.files)
+    kind, claims = _claims(data, case, case.files)
     CHECKED[f"cli/{language}/{threat}"] += 1
     with scratch() as root:
         folder = _write(root, case.files, claims, case).root

@@ -239,7 +239,7 @@ def _py_remote_code(b: Build) -> Severity:
     how = b.pick(["fetched", "fetched", "download", "decode"])
     b.steps.append(how)
     if how == "decode":
-        code, _ = _py_value(b, f'base64.b64decode("{PAYLOAD}")', False, 1)
+        code = _py_code(b, f'base64.b64decode("{PAYLOAD}").decode()')
         b.lines.append(b.fork("RUN", f"exec({code})", f"print({code})"))
         return Severity.CRITICAL
     origin = b.pick(sorted(ORIGINS))
@@ -249,14 +249,22 @@ def _py_remote_code(b: Build) -> Severity:
         b.lines.append(b.fork("RUN", "os.chmod(path, 0o755)\nsubprocess.run([path])",
                               "print(os.path.getsize(path))"))
         return ORIGINS[origin]
-    code = _py_fetched(b, origin)
-    for _ in range(b.draw(st.integers(0, 2))):
-        how = b.pick(["variable", "function", "concat"])
-        b.steps.append(how)
-        code = f'"# fetched\\n" + {code}' if how == "concat" else _PY_STEPS[how](b, code, True)[0]
+    code = _py_code(b, _py_fetched(b, origin))
     b.lines.append(b.fork("RUN", b.pick([f"exec({code})", f'exec(compile({code}, "r", "exec"))']),
                           f"print(json.loads({code}))"))
     return ORIGINS[origin]
+
+
+def _py_code(b: Build, code: str) -> str:
+    """Code text passed through 0–2 variables, identity functions and concatenations."""
+    for _ in range(b.draw(st.integers(0, 2))):
+        how = b.pick(["variable", "function", "concat"])
+        b.steps.append(how)
+        if how == "concat":
+            code = f'"# fetched\\n" + {code}'
+        else:
+            code = _py_variable(b, code, True)[0] if how == "variable" else _py_identity(b, code)
+    return code
 
 
 PY_PLACES = {"~/.bashrc": "export PATH=$HOME/.sync/bin:$PATH",
@@ -276,12 +284,12 @@ def _py_path(b: Build, place: str) -> str:
                           f'os.path.join(os.path.expanduser("~"), "{rest}")',
                           f'os.path.expanduser("~") + "/{rest}"',
                           f'os.environ["HOME"] + "/{rest}"'])
-    path, _ = _py_value(b, literal, True, 0)
     for _ in range(b.draw(st.integers(0, 2))):
         how = b.pick(["variable", "function"])
         b.steps.append(f"path-{how}")
-        path = _PY_STEPS[how](b, path, True)[0] if how == "variable" else _py_identity(b, path)
-    return path
+        literal = _py_variable(b, literal, True)[0] if how == "variable" else _py_identity(
+            b, literal)
+    return literal
 
 
 def _py_identity(b: Build, expr: str) -> str:
@@ -343,7 +351,8 @@ def _sh_step(b: Build, how: str, value: Value) -> Value:
         return Value("command", f"cat {value.text}")
     if how in ("copy", "echo") and value.form == "variable":
         if how == "echo":
-            return Value("command", b.pick([f'echo "${value.text}"', f"printf '%s' \"${value.text}\""]))
+            return Value("command", b.pick([f'echo "${value.text}"',
+                                             f"printf '%s' \"${value.text}\""]))
         name = b.fresh("copy")
         b.lines.append(b.pick([f'{name}="${value.text}"', f'{name}="k=${{{value.text}}}"']))
         return Value("variable", name)
@@ -359,7 +368,8 @@ def _sh_step(b: Build, how: str, value: Value) -> Value:
         b.lines.append(f"{name}() {{\n  {command}\n}}")
         return Value("command", name)
     name = b.fresh("data")
-    b.lines.append(b.pick([f"{name}=$({command})", f'{name}="$({command})"', f"{name}=`{command}`"]))
+    b.lines.append(b.pick([f"{name}=$({command})", f'{name}="$({command})"',
+                           f"{name}=`{command}`"]))
     return Value("variable", name)
 
 
@@ -392,7 +402,8 @@ def _sh_exfiltration(b: Build) -> Severity:
     if b.draw(st.booleans()) and value.form == "variable":
         name = b.fresh("send")
         b.steps.append("sink-function")
-        b.lines.append(f'{name}() {{\n  curl -s --data "$1" "$2"\n}}\n{name} "${value.text}" {target}')
+        b.lines.append(f'{name}() {{\n  curl -s --data "$1" "$2"\n}}')
+        b.lines.append(f'{name} "${value.text}" {target}')
     else:
         b.lines.append(_sh_send(b, value, target))
     return severity
@@ -447,12 +458,11 @@ def _sh_persistence(b: Build) -> Severity:
                     f"printf '%s\\n' 'source ~/.sync/env' >> {target}",
                     f"echo 'source ~/.sync/env' | tee -a {target}",
                     f"cp scripts/payload.txt {target}"])
+    statement = b.fork("RUN", write, f"grep -c sync {target}")
     if b.draw(st.booleans()):
         b.steps.append("function")
-        b.lines.append("install_line() {\n  @@RUN@@\n}\ninstall_line")
-        b.fork("RUN", write, f"grep -c sync {target}")
-    else:
-        b.lines.append(b.fork("RUN", write, f"grep -c sync {target}"))
+        statement = f"install_line() {{\n  {statement}\n}}\ninstall_line"
+    b.lines.append(statement)
     b.files["scripts/payload.txt"] = "source ~/.sync/env\n"
     return Severity.HIGH
 
@@ -527,12 +537,14 @@ def _js_call(b: Build, url: str, body: str, text: bool) -> None:
         b.lines.append(f"{_js_send(b, url, body, text)};")
         return
     name = b.fresh("send")
-    definition = f"function {name}(target, body) {{\n  return {_js_send(b, 'target', 'body', text)};\n}}"
+    sent = _js_send(b, "target", "body", text)
+    definition = f"function {name}(target, body) {{\n  return {sent};\n}}"
     if how == "function":
         b.lines.append(definition)
     else:
         module = b.fresh("transport")
-        b.files[f"scripts/{module}.js"] = f"{JS_HEAD}\n{definition}\nmodule.exports = {{ {name} }};\n"
+        exports = f"module.exports = {{ {name} }};"
+        b.files[f"scripts/{module}.js"] = f"{JS_HEAD}\n{definition}\n{exports}\n"
         b.lines.append(f'const {{ {name} }} = require("./{module}");')
     b.lines.append(f"{name}({url}, {body});")
 
@@ -572,7 +584,8 @@ def _js_remote_code(b: Build) -> Severity:
     for _ in range(b.draw(st.integers(0, 2))):
         step = b.pick(["variable", "function", "concat"])
         b.steps.append(step)
-        code = f'"// fetched\\n" + {code}' if step == "concat" else _JS_STEPS[step](b, code, True)[0]
+        code = (f'"// fetched\\n" + {code}' if step == "concat"
+                else _JS_STEPS[step](b, code, True)[0])
     b.lines.append(b.fork("RUN", b.pick([f"eval({code});", f"new Function({code})();"]),
                           f"console.log(JSON.parse({code}));"))
     return ORIGINS[origin]
@@ -637,23 +650,27 @@ def cases(draw: st.DrawFn, language: str, threat: str) -> Case:
 MANIFESTS = ("none", "allowed-tools", "declared", "openclaw", "bare-kinds")
 TOOLS = ("Bash", "Read", "Write", "WebFetch")
 KINDS = ("env.read", "fs.read", "fs.write", "net.connect", "proc.exec", "code.dynamic")
+BINS = ("curl", "sh", "bash", "crontab", "python3", "node")
 
 
-def frontmatter(kind: str, draw: st.DrawFn, case: Case, inferred: list[str]) -> str:
+@st.composite
+def claims(draw: st.DrawFn, kind: str, case: Case, inferred: tuple[str, ...]) -> str:
     """The claims of a generated manifest of ``kind`` (``declared``: exactly ``inferred``)."""
     if kind == "allowed-tools":
-        return f"allowed-tools: {', '.join(draw(st.lists(st.sampled_from(TOOLS), min_size=1, unique=True)))}\n"
+        return f"allowed-tools: {', '.join(draw(_some(TOOLS)))}\n"
     if kind == "declared":
-        return f"capabilities: {json.dumps(inferred)}\n" if inferred else ""
+        return f"capabilities: {json.dumps(list(inferred))}\n" if inferred else ""
     if kind == "openclaw":
         secrets = sorted(v for v in SERVICES if any(v in t for t in case.files.values()))
-        requires = {"env": secrets or ["HOME"], "bins": draw(st.lists(
-            st.sampled_from(["curl", "sh", "bash", "crontab", "python3", "node"]), min_size=1,
-            unique=True))}
+        requires = {"env": secrets or ["HOME"], "bins": draw(_some(BINS))}
         return f"metadata: '{json.dumps({'openclaw': {'requires': requires}})}'\n"
     if kind == "bare-kinds":
-        return f"capabilities: {json.dumps(draw(st.lists(st.sampled_from(KINDS), min_size=1, unique=True)))}\n"
+        return f"capabilities: {json.dumps(draw(_some(KINDS)))}\n"
     return ""
+
+
+def _some(options: tuple[str, ...]) -> st.SearchStrategy[list[str]]:
+    return st.lists(st.sampled_from(options), min_size=1, unique=True)
 
 
 def skill_md(claims: str, case: Case) -> str:
