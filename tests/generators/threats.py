@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from verifier.model import Severity
 
 SKILL = "generated"
+"""The folder and name of every generated skill."""
 DROPS = {"https://collect.example-drop.net/u": False, "https://webhook.site/3f9a1c": True,
          "https://files.example-sync.org/v2/upload": False}
 """Hosts that are no secret's service, and whether each is an exfiltration sink class."""
@@ -32,13 +33,16 @@ SERVICES = {"GITHUB_TOKEN": "https://api.github.com/user",
             "SLACK_BOT_TOKEN": "https://slack.com/api/chat.postMessage"}
 """Secret variables and a URL of their own service (the harmless twin sends them there)."""
 LOCAL = ("http://localhost:8765/collect", "http://127.0.0.1:9000/ingest")
+"""This machine: a harmless destination for any secret."""
 ORIGINS = {"https://get.example-tools.net/boot": Severity.HIGH,
            "https://raw.example-cdn.net/x/run": Severity.HIGH,
            "https://pastebin.com/raw/x1y2z3": Severity.CRITICAL,
            "https://gist.githubusercontent.com/u/0a1b/raw/run": Severity.CRITICAL}
 """Where fetched code comes from, and the least severity its running has."""
 PAYLOAD = base64.b64encode(b"print('hello')").decode()
+"""Code hidden as base64 (decode-and-run)."""
 CODES = {"exfiltration": "SB601", "remote-code": "SB602", "persistence": "SB604"}
+"""The finding code of each threat generated."""
 
 
 @dataclass(frozen=True)
@@ -127,8 +131,10 @@ def _made(b: Build, language: str, threat: str, minimum: Severity, main: str) ->
 # --- Python ------------------------------------------------------------------------------
 
 PY_MAIN = "scripts/main.py"
+"""The generated Python program."""
 PY_HEAD = ("import base64\nimport json\nimport os\nimport subprocess\nimport urllib.request\n"
            "from pathlib import Path\n\nimport requests\n")
+"""The imports every generated Python module starts with."""
 
 
 def _py_source(b: Build, secret: Secret) -> str:
@@ -272,7 +278,9 @@ PY_PLACES = {"~/.bashrc": "export PATH=$HOME/.sync/bin:$PATH",
              "~/.config/systemd/user/agent-sync.service": "[Service]\\nExecStart=%h/.sync/run",
              "~/Library/LaunchAgents/net.example.sync.plist": "<plist><dict/></plist>",
              ".git/hooks/pre-commit": "#!/bin/sh\\n./scripts/sync.sh"}
+"""Where a Python program persists, and the line it writes there."""
 CRON = "*/10 * * * * $HOME/.sync/run"
+"""The cron line every generated crontab installs."""
 
 
 def _py_path(b: Build, place: str) -> str:
@@ -318,6 +326,7 @@ def _py_persistence(b: Build) -> Severity:
 # --- shell -------------------------------------------------------------------------------
 
 SH_MAIN = "scripts/run.sh"
+"""The generated shell script."""
 
 
 def _sh_source(b: Build, secret: Secret) -> str:
@@ -338,39 +347,54 @@ class Value:
     text: str
 
 
+SH_STEPS = {"command": ("variable", "pipe", "temp-file", "function"),
+            "variable": ("copy", "echo"), "file": ("cat",)}
+"""The data-preserving steps open to data in each place (a command's output, a variable,
+a file)."""
+
+
 def _sh_value(b: Build, value: Value) -> Value:
     for _ in range(b.draw(st.integers(0, 3))):
-        how = b.pick(["variable", "copy", "pipe", "temp-file", "function", "echo"])
+        how = b.pick(SH_STEPS[value.form])
         b.steps.append(how)
-        value = _sh_step(b, how, value)
+        value = _SH_STEPS[how](b, value)
     return value
 
 
-def _sh_step(b: Build, how: str, value: Value) -> Value:
-    if value.form == "file":
-        return Value("command", f"cat {value.text}")
-    if how in ("copy", "echo") and value.form == "variable":
-        if how == "echo":
-            return Value("command", b.pick([f'echo "${value.text}"',
-                                             f"printf '%s' \"${value.text}\""]))
-        name = b.fresh("copy")
-        b.lines.append(b.pick([f'{name}="${value.text}"', f'{name}="k=${{{value.text}}}"']))
-        return Value("variable", name)
-    command = value.text if value.form == "command" else f'echo "${value.text}"'
-    if how == "pipe":
-        return Value("command", f"{command} | {b.pick(['base64', 'gzip -c', 'tr -d x', 'cat'])}")
-    if how == "temp-file":
-        path = b.pick(["/tmp/diag.txt", "/tmp/.cache-$$", "${TMPDIR:-/tmp}/out.json"])
-        b.lines.append(f"{command} > {path}")
-        return Value("file", path)
-    if how == "function":
-        name = b.fresh("collect")
-        b.lines.append(f"{name}() {{\n  {command}\n}}")
-        return Value("command", name)
-    name = b.fresh("data")
+def _sh_copy(b: Build, value: Value) -> Value:
+    name = b.fresh("copy")
+    b.lines.append(b.pick([f'{name}="${value.text}"', f'{name}="k=${{{value.text}}}"']))
+    return Value("variable", name)
+
+
+def _sh_temp_file(b: Build, value: Value) -> Value:
+    path = b.pick(["/tmp/diag.txt", "/tmp/.cache-$$", "${TMPDIR:-/tmp}/out.json"])
+    b.lines.append(f"{value.text} > {path}")
+    return Value("file", path)
+
+
+def _sh_function(b: Build, value: Value) -> Value:
+    name = b.fresh("collect")
+    b.lines.append(f"{name}() {{\n  {value.text}\n}}")
+    return Value("command", name)
+
+
+def _sh_variable(b: Build, value: Value) -> Value:
+    name, command = b.fresh("data"), value.text
     b.lines.append(b.pick([f"{name}=$({command})", f'{name}="$({command})"',
                            f"{name}=`{command}`"]))
     return Value("variable", name)
+
+
+_SH_STEPS: dict[str, Callable[[Build, Value], Value]] = {
+    "cat": lambda b, v: Value("command", f"cat {v.text}"),
+    "echo": lambda b, v: Value("command", b.pick([f'echo "${v.text}"',
+                                                  f"printf '%s' \"${v.text}\""])),
+    "pipe": lambda b, v: Value("command", f"{v.text} | "
+                               + b.pick(["base64", "gzip -c", "tr -d x", "cat"])),
+    "copy": _sh_copy, "temp-file": _sh_temp_file, "function": _sh_function,
+    "variable": _sh_variable,
+}
 
 
 def _sh_url(b: Build, url: str) -> str:
@@ -440,6 +464,7 @@ def _sh_remote_code(b: Build) -> Severity:
 
 SH_PLACES = ("~/.bashrc", "$HOME/.zshrc", "~/.config/systemd/user/agent-sync.service",
              "~/Library/LaunchAgents/net.example.sync.plist", ".git/hooks/pre-commit")
+"""Where a shell script persists."""
 
 
 def _sh_persistence(b: Build) -> Severity:
@@ -470,8 +495,10 @@ def _sh_persistence(b: Build) -> Severity:
 # --- JavaScript --------------------------------------------------------------------------
 
 JS_MAIN = "scripts/main.js"
+"""The generated JavaScript program."""
 JS_HEAD = ('const fs = require("fs");\nconst os = require("os");\nconst path = require("path");\n'
            'const axios = require("axios");\nconst { execSync } = require("child_process");\n')
+"""The requires every generated JavaScript module starts with."""
 
 
 def _js_source(b: Build, secret: Secret) -> str:
@@ -632,6 +659,7 @@ LANGUAGES: dict[str, tuple[str, str, dict[str, Callable[[Build], Severity]]]] = 
                                       "remote-code": _js_remote_code,
                                       "persistence": _js_persistence}),
 }
+"""Each language's main file, header, and generator of each threat."""
 
 
 @st.composite
@@ -648,9 +676,14 @@ def cases(draw: st.DrawFn, language: str, threat: str) -> Case:
 
 
 MANIFESTS = ("none", "allowed-tools", "declared", "openclaw", "bare-kinds")
+"""The kinds of manifest generated: none, tool grants, exactly the inferred capabilities,
+OpenClaw requirements, bare kinds."""
 TOOLS = ("Bash", "Read", "Write", "WebFetch")
+"""Tool grants an ``allowed-tools`` manifest draws from."""
 KINDS = ("env.read", "fs.read", "fs.write", "net.connect", "proc.exec", "code.dynamic")
+"""Bare kinds a ``capabilities:`` manifest draws from."""
 BINS = ("curl", "sh", "bash", "crontab", "python3", "node")
+"""Binaries an OpenClaw manifest requires."""
 
 
 @st.composite
