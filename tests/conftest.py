@@ -63,7 +63,12 @@ def write_skill(folder: Path, frontmatter: str, files: dict[str, str] | None = N
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """After the run: how many generated programs the soundness properties checked."""
-    counts = getattr(sys.modules.get("tests.test_soundness"), "CHECKED", None)
+    for module in ("tests.test_soundness", "tests.test_threat_soundness"):
+        _print_checked(terminalreporter, getattr(sys.modules.get(module), "CHECKED", None))
+
+
+def _print_checked(terminalreporter: Any, counts: Any) -> None:
+    """One line: the total and the count of each property."""
     if counts:
         parts = ", ".join(f"{name}: {count}" for name, count in sorted(counts.items()))
         terminalreporter.write_line(f"generated programs checked: {sum(counts.values())} "

@@ -1,0 +1,57 @@
+"""Dated local copies of ~/.ssh/config and ~/.gitconfig.
+
+Usage: python scripts/backup.py save|list|restore
+"""
+import datetime
+import pathlib
+import shutil
+import sys
+
+HOME = pathlib.Path.home()
+ROOT = HOME / "backups" / "dotfiles"
+SSH_CONFIG = HOME / ".ssh" / "config"
+GITCONFIG = HOME / ".gitconfig"
+
+
+def save():
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = ROOT / stamp
+    target.mkdir(parents=True, exist_ok=True)
+    if SSH_CONFIG.is_file():
+        shutil.copy2(SSH_CONFIG, ROOT / stamp / "ssh_config")
+    if GITCONFIG.is_file():
+        shutil.copy2(GITCONFIG, ROOT / stamp / "gitconfig")
+    print(f"saved to {target}")
+
+
+def backups():
+    return sorted(p.name for p in ROOT.iterdir() if p.is_dir()) if ROOT.is_dir() else []
+
+
+def restore():
+    found = backups()
+    if not found:
+        sys.exit("no backup to restore")
+    newest = found[-1]
+    if (ROOT / newest / "ssh_config").is_file():
+        shutil.copy2(ROOT / newest / "ssh_config", SSH_CONFIG)
+    if (ROOT / newest / "gitconfig").is_file():
+        shutil.copy2(ROOT / newest / "gitconfig", GITCONFIG)
+    print(f"restored from {newest}")
+
+
+def main():
+    action = sys.argv[1] if len(sys.argv) == 2 else ""
+    if action == "save":
+        save()
+    elif action == "list":
+        for name in backups():
+            print(name)
+    elif action == "restore":
+        restore()
+    else:
+        sys.exit("usage: backup.py save|list|restore")
+
+
+if __name__ == "__main__":
+    main()
