@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import skillbound
 from verifier.capability import Capability
-from verifier.catalog.threats import ThreatRule, threat_catalog
+from verifier.catalog.threats import Example, ThreatRule, threat_catalog
 from verifier.extract.facts import DataFlow, FileFacts, Invocation, Parsed, Risk, Step
 from verifier.extract.md import code, extract_markdown
 from verifier.extract.md.patterns import knowledge, normalise
@@ -427,8 +427,15 @@ def _sb605(tmp_path: Path, markdown: str) -> list[tuple[str, str]]:
 def test_deception_rule_examples_are_sb605_at_their_severity(tmp_path: Path,
                                                               rule: ThreatRule) -> None:
     assert rule.example is not None and rule.counter is not None
-    found = _sb605(tmp_path, rule.example.code)
+    found = _sb605(tmp_path, _with_frontmatter(rule.example))
     assert [severity for severity, message in found if rule.detail in message] == [
         str(rule.severity)]
     (tmp_path / "counter").mkdir()
-    assert _sb605(tmp_path / "counter", rule.counter.code) == []
+    assert _sb605(tmp_path / "counter", _with_frontmatter(rule.counter)) == []
+
+
+def _with_frontmatter(example: Example) -> str:
+    """The example's markdown, under the frontmatter lines it names (if any)."""
+    if not example.frontmatter:
+        return example.code
+    return f"---\nname: demo\n{example.frontmatter.rstrip()}\n---\n{example.code}"

@@ -192,9 +192,14 @@ def _py_send(b: Build, url: str, body: str, text: bool) -> str:
     return b.pick(options)
 
 
+SINK_PLACES = ("direct", "function")
+"""Where the sending call is. A wrapper in another module of the skill (``module``) is not
+drawn: flows are traced within one file, a known gap listed in docs/threat-model.md."""
+
+
 def _py_call(b: Build, url: str, body: str, text: bool) -> None:
-    """Send directly, or through a function here or in another module of the skill."""
-    how = b.pick(["direct", "function", "module"])
+    """Send directly, or through a function of the same file."""
+    how = b.pick(list(SINK_PLACES))
     b.steps.append(f"sink-{how}")
     if how == "direct":
         b.lines.append(_py_send(b, url, body, text))
@@ -347,10 +352,12 @@ class Value:
     text: str
 
 
-SH_STEPS = {"command": ("variable", "pipe", "temp-file", "function"),
+SH_STEPS = {"command": ("variable", "pipe", "temp-file"),
             "variable": ("copy", "echo"), "file": ("cat",)}
 """The data-preserving steps open to data in each place (a command's output, a variable,
-a file)."""
+a file). What a script's own function prints is not traced as a source (``collect |
+curl``): a known gap of the shell flows, listed in docs/threat-model.md, so the
+``function`` step is not drawn."""
 
 
 def _sh_value(b: Build, value: Value) -> Value:
@@ -558,7 +565,7 @@ def _js_send(b: Build, url: str, body: str, text: bool) -> str:
 
 
 def _js_call(b: Build, url: str, body: str, text: bool) -> None:
-    how = b.pick(["direct", "function", "module"])
+    how = b.pick(list(SINK_PLACES))
     b.steps.append(f"sink-{how}")
     if how == "direct":
         b.lines.append(f"{_js_send(b, url, body, text)};")

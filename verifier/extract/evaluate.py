@@ -14,7 +14,7 @@ import libcst as cst
 
 from verifier.catalog import Catalog
 from verifier.extract import namespaces
-from verifier.extract.fold import FOLDERS, PATH
+from verifier.extract.fold import FOLDERS, PATH, home_of
 from verifier.extract.scope import Binding, Expr, Pack, Scope
 from verifier.extract.values import (HOLE, UNKNOWN, Arguments, Const, Func, Memo, Method,
                                      Namespace, Obj, Partial, Ref, Seq, Value, Values, combinations, member,
@@ -353,6 +353,8 @@ def _index(base: Value, key: Value) -> Value:
     if isinstance(base, Seq) and isinstance(key, Const) and isinstance(key.value, int):
         if -len(base.items) <= key.value < len(base.items):
             return base.items[key.value]
+    if isinstance(base, Ref) and base.name == "os.environ":  # os.environ["HOME"] is ~
+        return home_of(key)
     return UNKNOWN
 
 

@@ -12,7 +12,7 @@ import libcst as cst
 
 from verifier.capability import Capability, Kind
 from verifier.catalog import Catalog, Entry
-from verifier.extract import namespaces
+from verifier.extract import namespaces, scopes
 from verifier.extract.binder import Binder, dotted_name
 from verifier.extract.effects import Applied, CallSite, apply_entry, argument, escaped, through
 from verifier.extract.evaluate import Evaluator, Structure
@@ -372,6 +372,6 @@ def _fetched_from(entry: Entry, site: CallSite, receiver: Value | None) -> str:
     for effect in entry.effects:
         if effect.kind == Kind.NET_CONNECT and effect.scope in ("url", "host"):
             values = argument(site, effect.arg, receiver) or ()
-            text = text_of(values[0]) if len(values) == 1 else None
+            text = text_of(scopes.carried_url(values[0])) if len(values) == 1 else None
             return text.replace(HOLE, "*") if text else ""
     return ""

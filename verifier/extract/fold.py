@@ -21,6 +21,8 @@ from verifier.extract.values import (HOLE, MAX_TEXT, UNKNOWN, Const, Obj, Partia
 
 Folder = Callable[[list[Value]], Value]
 PATH = "pathlib.Path"
+REQUEST = "urllib.request.Request"
+"""A prepared request: it carries its URL to the ``urlopen`` that sends it."""
 
 
 def _text(value: Value, decoded: bool = False) -> Value:
@@ -164,12 +166,28 @@ def _path_const(text: str) -> Folder:
     return lambda args: Obj(PATH, Const(text))
 
 
+HOME_VARIABLES = frozenset({"HOME", "USERPROFILE"})
+"""Variables whose value is the user's home folder, folded to ``~`` so that paths built from
+them (``os.environ["HOME"] + "/.bashrc"``) keep their meaning."""
+
+
+def home_of(name: Value) -> Value:
+    """``~`` for a home-folder variable's value, unknown for any other variable."""
+    return Const("~") if text_of(name) in HOME_VARIABLES else UNKNOWN
+
+
+def _variable(args: list[Value]) -> Value:
+    return home_of(args[0]) if args else UNKNOWN
+
+
 FOLDERS: dict[str, Folder] = {
+    "os.getenv": _variable, "os.environ.get": _variable,
     "os.path.join": _join_paths, "posixpath.join": _join_paths,
     "os.path.expanduser": _first, "os.path.expandvars": _first, "os.path.abspath": _first,
     "os.path.realpath": _first, "os.path.normpath": _first, "os.fspath": _first,
     "os.path.dirname": _dirname, "os.getcwd": _const("${WORKSPACE}"),
     "pathlib.Path": _path, "pathlib.PurePath": _path, "pathlib.PosixPath": _path,
+    REQUEST: lambda args: Obj(REQUEST, args[0] if args else UNKNOWN),
     "pathlib.Path.home": _path_const("~"), "pathlib.Path.cwd": _path_const("${WORKSPACE}"),
     "pathlib.Path.joinpath": _path_method(
         lambda base, rest: posixpath.join(base, *(_path_text(r) for r in rest))),

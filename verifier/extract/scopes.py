@@ -28,9 +28,17 @@ def path_scope(value: Value) -> str:
     return text.replace(HOLE, "**")
 
 
+def carried_url(value: Value) -> Value:
+    """The URL of a prepared request (``urllib.request.Request(url)``), else the value."""
+    if isinstance(value, Obj) and value.type == "urllib.request.Request":
+        return value.payload
+    return value
+
+
 def url_scope(value: Value) -> str:
-    """``host[:port]`` of a URL, holes widened to ``*``."""
-    text = text_of(value)
+    """``host[:port]`` of a URL (or of the URL a prepared request carries), holes widened
+    to ``*``."""
+    text = text_of(carried_url(value))
     if text is None:
         return ANY
     text = text.strip()

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from verifier.capability import ANY, FS_KINDS, Capability, Kind
 from verifier.catalog.threats import ThreatCatalog, ThreatRule, threat_catalog
 from verifier.graph import Flow
-from verifier.model import Finding
+from verifier.model import Evidence, Finding, Location
 from verifier.risk import is_secret
 from verifier.threats.base import ThreatFacts, host_in, in_rule, is_local, is_raw_ip, report
 
@@ -28,7 +28,10 @@ def find(facts: ThreatFacts) -> Iterator[Finding]:
     """The exfiltration findings of a skill: one per source, sink and rule."""
     catalog = threat_catalog("exfiltration")
     seen: set[tuple[Capability, Capability, str]] = set()
+    known = _known_hosts(facts)
     for flow in facts.flows:
+        if _unknown_alternative(flow, known):
+            continue
         rule = _rule(catalog, facts, flow)
         pair = (flow.source.capability, flow.sink.capability, rule.id if rule else "")
         if rule is None or pair in seen:
@@ -36,6 +39,21 @@ def find(facts: ThreatFacts) -> Iterator[Finding]:
         seen.add(pair)
         yield report(catalog, rule, facts, flow.sink, flow=flow, subject=flow.source.capability,
                      source=str(flow.source.capability), sink=str(flow.sink.capability))
+
+
+def _known_hosts(facts: ThreatFacts) -> set[tuple[Evidence, Location]]:
+    """(source, place) pairs where the source reaches a connection to a known host."""
+    return {(flow.source, flow.sink.location) for flow in facts.flows
+            if flow.sink.capability.kind == Kind.NET_CONNECT and flow.sink.capability.scope != ANY}
+
+
+def _unknown_alternative(flow: Flow, known: set[tuple[Evidence, Location]]) -> bool:
+    """A connection to an unknown host at a call that also connects to a known one: the
+    unknown is the parameter's value for callers the analysis cannot see (a wrapper keeps
+    it for soundness), not where this source goes."""
+    sink = flow.sink.capability
+    return sink.kind == Kind.NET_CONNECT and sink.scope == ANY and (
+        flow.source, flow.sink.location) in known
 
 
 def _rule(catalog: ThreatCatalog, facts: ThreatFacts, flow: Flow) -> ThreatRule | None:

