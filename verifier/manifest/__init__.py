@@ -11,6 +11,7 @@ finding with its file and line. All dialects become one set of claims:
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import unicodedata
@@ -27,7 +28,7 @@ from verifier.manifest.schema import codex_findings, frontmatter_findings, json_
 from verifier.manifest.source import Parts, read_text, split_frontmatter
 from verifier.manifest.tools import denied_capabilities, tool_claims
 from verifier.manifest.yamlsafe import Document, Problem, load_yaml
-from verifier.model import Claim, Finding, Location, Manifest
+from verifier.model import Claim, Finding, Location, Manifest, Severity
 
 __all__ = ["load_manifest"]
 
@@ -50,26 +51,56 @@ def load_manifest(root: Path, manifest: Path | None, *, strict: bool = False) ->
     loaded = _frontmatter(manifest, parts)
     if isinstance(loaded, Finding):
         return _manifest(manifest, None, [codex, ([], [loaded])], parts)
+    loaded, tolerated = loaded
     document, problems = resolve_metadata(loaded)
+    problems += tolerated
     problems += frontmatter_findings(document, strict) + _name_findings(root, document)
     outcomes = [codex, ([], problems)] + [dialect(document) for dialect in DIALECTS]
     return replace(_manifest(manifest, document, outcomes, parts),
                    denied=denied_capabilities(document))
 
 
-def _frontmatter(path: Path, parts: Parts) -> Document | Finding:
-    """The frontmatter as a mapping, or the one finding that stops reading it."""
+def _frontmatter(path: Path, parts: Parts) -> tuple[Document, list[Finding]] | Finding:
+    """The frontmatter as a mapping (with a low SB104 when only a lenient reading gets it),
+    or the one finding that stops reading it."""
     start = Location(path, 1)
     if parts.frontmatter is None:
         return make(parts.problem or "SB102", start)
     loaded = load_yaml(parts.frontmatter, path, first_line=2, start=start)
     if isinstance(loaded, Problem):
-        return _invalid(loaded)
+        return _leniently(parts.frontmatter, path, start, loaded)
     if loaded.value is None:  # an empty frontmatter: the schema reports the missing fields
-        return replace(loaded, value={})
+        return replace(loaded, value={}), []
     if not isinstance(loaded.value, dict):
         return _not_mapping(loaded, "frontmatter")
-    return loaded
+    return loaded, []
+
+
+_PLAIN_WITH_COLON = re.compile(
+    r"^(?P<key>[A-Za-z_][\w-]*):[ \t]+(?P<value>(?![\"'\[{>|&*!%@`])[^\n]*?:[ \t][^\n]*?)[ \t]*$")
+"""A top-level field whose plain value holds ``": "`` (``description: Use it: when …``):
+strict YAML rejects it; the lenient loaders agents use read the rest of the line as text."""
+
+
+def _leniently(text: str, path: Path, start: Location, problem: Problem
+               ) -> tuple[Document, list[Finding]] | Finding:
+    """The frontmatter as agents' lenient loaders read it, when strict YAML cannot: the
+    skill loads, so the problem is low; anything else stops reading it (SB104, high)."""
+    lines = text.split("\n")
+    repaired = [_quoted(line) for line in lines]
+    if repaired == lines:
+        return _invalid(problem)
+    again = load_yaml("\n".join(repaired), path, first_line=2, start=start)
+    if isinstance(again, Problem) or not isinstance(again.value, dict):
+        return _invalid(problem)
+    detail = (f"{problem.detail}; agents' lenient loaders read it as text, strict YAML "
+              "parsers do not: quote the value")
+    return again, [make("SB104", problem.location, severity=Severity.LOW, detail=detail)]
+
+
+def _quoted(line: str) -> str:
+    match = _PLAIN_WITH_COLON.match(line)
+    return f"{match['key']}: {json.dumps(match['value'])}" if match else line
 
 
 def _codex(root: Path) -> Outcome:
