@@ -41,7 +41,7 @@ NORMAL, SENSITIVE, PRIVILEGED = Tier.NORMAL, Tier.SENSITIVE, Tier.PRIVILEGED
     ("fs.read(~/notes.txt)", SENSITIVE),
     ("fs.read(/etc/hosts)", SENSITIVE),
     ("fs.read(~/.claude/settings.json)", SENSITIVE),
-    ("fs.write(/tmp/out.txt)", SENSITIVE),
+    ("fs.write(/tmp/out.txt)", NORMAL),                  # the system temp folder
     ("fs.write(~/Documents/x.txt)", SENSITIVE),
     # sensitive: secret-named or unscoped variables
     ("env.read(GITHUB_TOKEN)", SENSITIVE),
@@ -55,7 +55,7 @@ NORMAL, SENSITIVE, PRIVILEGED = Tier.NORMAL, Tier.SENSITIVE, Tier.PRIVILEGED
     ("net.connect(api.github.com:443)", SENSITIVE),
     ("net.connect(*)", SENSITIVE),
     ("net.listen(8080)", SENSITIVE),
-    ("proc.exec(git status)", SENSITIVE),
+    ("proc.exec(git status)", NORMAL),                   # harmless.yaml
     ("proc.exec(*)", SENSITIVE),
     ("proc.exec(rm -rf)", SENSITIVE),
     # sensitive: installing a named package, tools, sub-agents, reading mail
@@ -67,7 +67,7 @@ NORMAL, SENSITIVE, PRIVILEGED = Tier.NORMAL, Tier.SENSITIVE, Tier.PRIVILEGED
     ("mail.read(INBOX)", SENSITIVE),
     # privileged: deleting outside the workspace or with *
     ("fs.delete(~/x)", PRIVILEGED),
-    ("fs.delete(/tmp/x)", PRIVILEGED),
+    ("fs.delete(/tmp/x)", SENSITIVE),
     ("fs.delete(*)", PRIVILEGED),
     ("fs.delete", PRIVILEGED),
     ("fs.delete(../x)", PRIVILEGED),

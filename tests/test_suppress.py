@@ -41,8 +41,9 @@ def demo(tmp_path: Path) -> Path:
 
 
 def codes(findings: list[dict[str, Any]]) -> list[tuple[str, str | None, str, int]]:
-    return sorted((f["code"], f["capability"], Path(f["location"]["path"]).name,
-                   f["location"]["line"]) for f in findings)
+    return sorted(((f["code"], f["capability"], Path(f["location"]["path"]).name,
+                    f["location"]["line"]) for f in findings),
+                  key=lambda row: (row[0], str(row[1]), row[2], row[3]))
 
 
 def test_inline_suppressions_apply_and_bad_ones_are_findings(tmp_path: Path) -> None:
@@ -61,18 +62,15 @@ def test_inline_suppressions_apply_and_bad_ones_are_findings(tmp_path: Path) -> 
         ("SB201", "net.connect(get.example.com)", "SKILL.md", 9),
         ("SB201", "proc.exec(git status)", "app.py", 11),
         ("SB202", "fs.read(${SKILL_DIR}/**)", "SKILL.md", 5),
-        ("SB203", "code.dynamic(shell-pipe)", "SKILL.md", 9),
-        ("SB204", "env.read(API_KEY)", "app.py", 6),  # suppressing SB201 leaves the flow
-        ("SB205", None, "SKILL.md", 9), ("SB205", None, "SKILL.md", 9),  # not the author's
         ("SB501", None, "app.py", 9),
-        ("SB502", None, "SKILL.md", 8),
-        ("SB502", None, "app.py", 10), ("SB502", None, "app.py", 11)]
+        ("SB502", None, "SKILL.md", 8),  # SB205 is gone: fetched code run is SB602 now
+        ("SB502", None, "app.py", 10), ("SB502", None, "app.py", 11),
+        ("SB602", "code.dynamic(shell-pipe)", "SKILL.md", 9)]  # not the author's to silence
     messages = {(Path(f["location"]["path"]).name, f["location"]["line"]): f["message"]
                 for f in skill["findings"] if f["code"] == "SB502"}
     assert "gives no reason" in messages["app.py", 10]
     assert "SB301 cannot be suppressed in the skill's own files" in messages["app.py", 11]
-    assert ("SB205 protects the skill's users and can be accepted only by the deployer "
-            "(a baseline or a policy exception)") in messages["SKILL.md", 8]
+    assert "SB205 is not a finding code" in messages["SKILL.md", 8]
     assert run.code == 1
 
 
@@ -84,7 +82,8 @@ def test_no_ignores_audits_every_finding(tmp_path: Path) -> None:
     found = codes(skill["findings"])
     assert ("SB201", "net.connect(a.example.com)", "app.py", 6) in found
     assert ("SB201", "env.read(API_KEY)", "app.py", 8) in found
-    assert [c for c in found if c[0] == "SB205"] == [("SB205", None, "SKILL.md", 9)] * 2
+    assert [c for c in found if c[0] == "SB602"] == [
+        ("SB602", "code.dynamic(shell-pipe)", "SKILL.md", 9)]
     assert not [c for c in found if c[0].startswith("SB5")]
 
 
@@ -133,7 +132,7 @@ def test_suppression_problems() -> None:
         "(a baseline or a policy exception)")
     for code in ("SB101", "SB109", "SB201", "SB202"):
         assert Suppression(where, (code,), "r", False).problem() is None
-    for code in ("SB203", "SB204", "SB205", "SB902"):
+    for code in ("SB203", "SB601", "SB605", "SB902"):
         assert "protects the skill's users" in str(
             Suppression(where, (code,), "r", False).problem())
     assert "accept it in a baseline" in str(Suppression(where, ("SB401",), "r", False).problem())
@@ -149,8 +148,8 @@ def test_a_skill_cannot_silence_its_unverifiable_code(tmp_path: Path) -> None:
     (skill,) = run.json()["skills"]
     assert (run.code, skill["verdict"], skill["suppressed"]) == (1, "fail", [])
     assert codes(skill["findings"]) == [
-        ("SB203", "code.dynamic(decode)", "run.py", 2),
-        ("SB502", None, "run.py", 2)]
+        ("SB502", None, "run.py", 2),
+        ("SB602", "code.dynamic(decode)", "run.py", 2)]
     (invalid,) = [f for f in skill["findings"] if f["code"] == "SB502"]
     assert invalid["location"]["column"] == 34
     assert invalid["message"] == (

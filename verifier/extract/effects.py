@@ -234,10 +234,15 @@ computed member of one is data (its functions escaped when they were stored in i
 it holds a module."""
 
 
+DATA_REFS = frozenset({"process.env", "process.argv", "os.environ", "os.environb", "sys.argv"})
+"""Library values that map names to text, not to functions: reading one by a computed key
+is reading data (the environment is judged as a secret source), not reflection."""
+
+
 def _namespace_like(target: Value) -> bool:
     """A module, a library object, or an object literal holding one of those."""
     if isinstance(target, Ref):
-        return True
+        return target.name not in DATA_REFS
     if not isinstance(target, Obj):
         return False
     if target.type not in DATA_TYPES:

@@ -32,12 +32,16 @@ def find_threats(graph: CapabilityGraph) -> tuple[Finding, ...]:
 
 
 def _worst_per_place(found: Iterable[Finding]) -> list[Finding]:
-    """One finding per code, place and capability: an instruction and the code it shows, or
-    two routes to one sink, are one threat."""
+    """One finding per code, place and capability, the worst kept: two routes to one sink
+    are one threat; and an instruction is one threat with the code it shows on its line (the
+    finding about the code's capability is kept)."""
     kept: dict[tuple[object, ...], Finding] = {}
     for finding in sorted(found, key=findings.order):
-        where = finding.location
-        key = (finding.code, where.path if where else None, where.line if where else 0,
-               finding.capability)
-        kept.setdefault(key, finding)
-    return list(kept.values())
+        kept.setdefault((*_place(finding), finding.capability), finding)
+    about_code = {_place(f) for f in kept.values() if f.capability is not None}
+    return [f for f in kept.values() if f.capability is not None or _place(f) not in about_code]
+
+
+def _place(finding: Finding) -> tuple[object, ...]:
+    where = finding.location
+    return finding.code, where.path if where else None, where.line if where else 0
