@@ -9,6 +9,7 @@ exception accepts a threat (``accept:``, applied by the pipeline after this stag
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 
 from verifier import findings
@@ -39,7 +40,19 @@ def _worst_per_place(found: Iterable[Finding]) -> list[Finding]:
     for finding in sorted(found, key=findings.order):
         kept.setdefault((*_place(finding), finding.capability), finding)
     about_code = {_place(f) for f in kept.values() if f.capability is not None}
-    return [f for f in kept.values() if f.capability is not None or _place(f) not in about_code]
+    once: dict[tuple[object, ...], Finding] = {}
+    for finding in kept.values():
+        if finding.capability is not None or _place(finding) not in about_code:
+            once.setdefault(_identity(finding), finding)
+    return list(once.values())
+
+
+def _identity(finding: Finding) -> tuple[object, ...]:
+    """What a finding's line-independent fingerprint reads: the same threat at two lines of
+    one file is reported once, at its first (worst) place."""
+    where = finding.location
+    return (finding.code, where.path if where else None, finding.capability,
+            re.sub(r"\d+", "#", finding.message))
 
 
 def _place(finding: Finding) -> tuple[object, ...]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import fnmatch
 import ipaddress
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from verifier import findings
 from verifier.capability import FS_KINDS, Capability, Kind
@@ -151,6 +152,15 @@ def _bare_host(host: str) -> str:
     return name if colon and port.isdigit() and ":" not in name else host
 
 
+def first_per_file(evidence: Iterable[Evidence]) -> list[Evidence]:
+    """The first place in each file: one finding per capability and file, as for SB203 (its
+    identity does not depend on lines, so two places in a file would be one finding)."""
+    firsts: dict[Path, Evidence] = {}
+    for item in sorted(evidence):
+        firsts.setdefault(item.location.path, item)
+    return list(firsts.values())
+
+
 def matched(catalog: ThreatCatalog, facts: ThreatFacts,
             rules: tuple[ThreatRule, ...] | None = None) -> Iterator[Finding]:
     """The findings of rules that need no judgement beyond their matchers: evidence of a
@@ -160,7 +170,7 @@ def matched(catalog: ThreatCatalog, facts: ThreatFacts,
         if rule.capabilities:
             for capability, evidence in facts.capabilities.items():
                 if in_rule(rule, capability):
-                    yield from (report(catalog, rule, facts, e) for e in evidence
-                                if rule.reads(e.via))
+                    yield from (report(catalog, rule, facts, e) for e in first_per_file(
+                        e for e in evidence if rule.reads(e.via)))
         kinds = (rule.id, *rule.instructions) if rule.commands else rule.instructions
         yield from (report_risk(catalog, rule, facts, r) for r in facts.risks_of(kinds))
