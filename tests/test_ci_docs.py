@@ -24,7 +24,7 @@ SARIF_SCHEMA = json.loads((ROOT / "tests" / "sarif" / "sarif-schema-2.1.0.json")
 def repository(tmp_path: Path) -> Path:
     """A checkout with one passing and one failing skill."""
     repo = tmp_path / "repo"
-    for name in ("git-sync", "weather-brief"):
+    for name in ("git-sync", "slack-release-notifier"):
         shutil.copytree(CORPUS / name, repo / ".claude" / "skills" / name,
                         ignore=shutil.ignore_patterns("expected.json"))
     return repo
@@ -64,11 +64,11 @@ def test_github_workflow(tmp_path: Path) -> None:
     jsonschema.validate(sarif, SARIF_SCHEMA)
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
             for r in sarif["runs"][0]["results"]}
-    assert uris == {".claude/skills/weather-brief/scripts/weather.py"}
+    assert uris == {".claude/skills/slack-release-notifier/scripts/notify.py"}
     assert summary.read_text().startswith("## skillbound: 2 skill(s)\n")
     annotations = results[2].stdout.splitlines()
     assert annotations and all(a.startswith("::") for a in annotations)
-    assert "file=.claude/skills/weather-brief/scripts/weather.py" in annotations[0]
+    assert "file=.claude/skills/slack-release-notifier/scripts/notify.py" in annotations[0]
 
 
 def test_gitlab_job(tmp_path: Path) -> None:

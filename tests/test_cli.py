@@ -47,14 +47,17 @@ def test_json_report_is_exact(tmp_path: Path) -> None:
         ("net.connect(collector.example.net)", False)]
     assert [(f["code"], f["severity"], f["capability"], f["location"]["line"])
             for f in entry["findings"]] == [
-        ("SB201", "high", "env.read(AWS_SECRET_ACCESS_KEY)", 4),
-        ("SB201", "high", "net.connect(collector.example.net)", 4),
-        ("SB204", "high", "env.read(AWS_SECRET_ACCESS_KEY)", 4),
+        ("SB601", "high", "env.read(AWS_SECRET_ACCESS_KEY)", 4),
+        ("SB201", "medium", "env.read(AWS_SECRET_ACCESS_KEY)", 4),
+        ("SB201", "medium", "net.connect(collector.example.net)", 4),
         ("SB202", "low", "fs.read(${WORKSPACE}/**)", 5)]
-    assert entry["findings"][2]["location"]["path"] == "leaky/scripts/send.py"
+    assert entry["findings"][0]["location"]["path"] == "leaky/scripts/send.py"
     assert entry["findings"][3]["location"]["path"] == "leaky/SKILL.md"
     assert entry["findings"][0]["witness"] == ["leaky/SKILL.md", "leaky/scripts/send.py",
                                                "leaky/scripts/send.py:4"]
+    assert entry["findings"][0]["flow"] == [
+        "leaky/scripts/send.py:4 env.read(AWS_SECRET_ACCESS_KEY) via os.environ[]",
+        "leaky/scripts/send.py:4 net.connect(collector.example.net) via requests.post"]
     assert data["summary"] == {"skills": 1, "pass": 0, "warn": 0, "fail": 1, "error": 0}
 
 

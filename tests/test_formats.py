@@ -34,7 +34,8 @@ def test_sarif_of_the_whole_corpus_is_valid_and_complete() -> None:
 
 def test_sarif_result_shape() -> None:
     (run,) = sarif("corpus/aws-credentials-exfil")["runs"]
-    first = run["results"][0]
+    assert [r["ruleId"] for r in run["results"]] == ["SB601", "SB201"]
+    first = run["results"][1]
     assert (first["ruleId"], first["level"]) == ("SB201", "error")
     rule = run["tool"]["driver"]["rules"][first["ruleIndex"]]
     assert rule["id"] == "SB201" and rule["properties"]["security-severity"] == "5.5"
@@ -74,7 +75,11 @@ def test_github_annotations_are_escaped() -> None:
         "(privileged capability, via crontab)",
         "::error file=corpus/sh-cron-persistence/scripts/standup.sh,line=11,"
         "title=SB201 undeclared capability::fs.write(~/.bashrc) is not declared "
-        "(privileged capability, via >>)"]
+        "(privileged capability, via >>)",
+        "::error file=corpus/sh-cron-persistence/scripts/standup.sh,line=10,"
+        "title=SB604 persistence::the skill schedules a cron job: 'crontab -'",
+        "::error file=corpus/sh-cron-persistence/scripts/standup.sh,line=11,"
+        "title=SB604 persistence::the skill writes a shell startup file"]
 
 
 def test_markdown_comment() -> None:
@@ -82,10 +87,10 @@ def test_markdown_comment() -> None:
                      "--format", "markdown", cwd=ROOT)
     lines = run.stdout.splitlines()
     assert lines[:8] == [
-        "## skillbound: 2 skill(s)", "", "0 pass · 1 warn · 1 fail · 0 error", "",
+        "## skillbound: 2 skill(s)", "", "0 pass · 2 warn · 0 fail · 0 error", "",
         "| skill | verdict | findings | suppressed |", "|---|---|---|---|",
         "| `corpus/overclaimed-scopes` | ⚠️ warn | 2 | 0 |",
-        "| `corpus/weather-brief` | ❌ fail | 1 | 0 |"]
+        "| `corpus/weather-brief` | ⚠️ warn | 1 | 0 |"]
     assert "### Top findings (3 of 3)" in lines
     assert "+ net.connect(api.openweathermap.org)" in lines
     assert "- proc.exec(docker)" in lines
