@@ -52,7 +52,8 @@ def test_writing_the_agents_gateway_config_is_denied_under_baseline() -> None:
     _, _, found = findings("corpus/openclaw-gateway-tuner", "--policy", POLICY,
                            "--context", "dev-laptop")
     assert found == [("SB301", "fs.write(~/.openclaw/openclaw.json)", 11,
-                      "deny agent-config (built-in profile baseline)")]
+                      "deny agent-config (built-in profile baseline)"),
+                     ("SB604", "fs.write(~/.openclaw/openclaw.json)", 11, "")]
 
 
 def test_an_unexpired_exception_allows(tmp_path: Path) -> None:
@@ -72,7 +73,7 @@ def test_unscoped_capability_that_may_touch_a_denied_resource_needs_confirmation
     _, _, found = findings("corpus/lowercase-manifest", "--policy", str(policy),
                            "--context", "laptop")
     assert found == [("SB302", "fs.read(*)", 7,
-                      f"may touch deny secrets ({policy}:5)")]
+                      f"may touch deny secrets ({policy}:5)"), ("SB109", None, 1, "")]
 
 
 BAD = [
@@ -168,6 +169,6 @@ def test_config_is_found_from_the_current_directory_upward(tmp_path: Path) -> No
     (tmp_path / "skillbound.toml").write_text('format = "json"\nfail-on = "critical"\n')
     deeper = tmp_path / "a" / "b"
     deeper.mkdir(parents=True)
-    run = skillbound("check", CORPUS / "weather-brief", cwd=deeper)
+    run = skillbound("check", CORPUS / "slack-release-notifier", cwd=deeper)
     assert run.code == 0
     assert run.json()["skills"][0]["verdict"] == "fail"

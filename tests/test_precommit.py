@@ -73,8 +73,8 @@ def test_staging_only_skill_md_still_analyses_the_scripts(tmp_path: Path) -> Non
     assert process.returncode == 1, output + process.stderr
     assert "skillbound" in output and "Failed" in output
     assert "skills/poster (poster): FAIL" in output
-    assert ("CRITICAL SB201 undeclared capability: fs.read(~/.ssh/id_rsa) is not declared"
+    assert ("HIGH     SB201 undeclared capability: fs.read(~/.ssh/id_rsa) is not declared"
             in output)
     assert "at skills/poster/scripts/post.py:5" in output
-    assert "CRITICAL SB204 exfiltration flow" in output
+    assert "CRITICAL SB601 exfiltration: credentials read by path are sent out" in output
     assert "1 skill: 0 pass, 0 warn, 1 fail, 0 error" in output

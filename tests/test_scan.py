@@ -66,7 +66,7 @@ def test_summary_on_stderr(tmp_path: Path) -> None:
     run = scan(tmp_path, "mirror", "--format", "jsonl", "--jobs", "1")
     first, codes = run.stderr.splitlines()[:2]
     assert first.startswith("scanned 3 skills in ")
-    assert first.endswith("0 from the cache): 1 pass, 0 warn, 2 fail, 0 error")
+    assert first.endswith("0 from the cache): 1 pass, 1 warn, 1 fail, 0 error")
     assert codes.startswith("finding codes: SB201 ")
     assert "most common capabilities:\n" in run.stderr
     assert "slowest skills:\n" in run.stderr
@@ -95,8 +95,8 @@ def test_cache_hits_and_invalidation(tmp_path: Path) -> None:
     assert "1 from the cache" in changed.stderr
     weather = next(s for s in lines(changed) if s["name"] == "weather-brief")
     assert [(f["code"], f["capability"]) for f in weather["findings"]] == [
-        ("SB201", "net.connect(evil.example.net)"),  # the host the manifest does not name
-        ("SB204", "env.read(OPENWEATHER_API_KEY)")]  # and its key now goes to another host
+        ("SB601", "env.read(OPENWEATHER_API_KEY)"),  # its key now goes to another host
+        ("SB201", "net.connect(evil.example.net)")]  # a host the manifest does not name
 
     # A corrupt entry and a foreign one (valid JSON, wrong checksum) are ignored.
     for entry in sorted((tmp_path / "cache").glob("*/*.json")):
