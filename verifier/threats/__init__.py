@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from verifier import findings
 from verifier.graph import CapabilityGraph
-from verifier.model import Finding
+from verifier.model import Finding, Severity
 from verifier.threats import (deception, destruction, exfiltration, persistence, privilege,
                               remote_code, supply_chain)
 from verifier.threats.base import ThreatFacts
@@ -34,15 +34,21 @@ def find_threats(graph: CapabilityGraph) -> tuple[Finding, ...]:
 
 def _worst_per_place(found: Iterable[Finding]) -> list[Finding]:
     """One finding per code, place and capability, the worst kept: two routes to one sink
-    are one threat; and an instruction is one threat with the code it shows on its line (the
-    finding about the code's capability is kept)."""
+    are one threat; and an instruction or command pattern is one threat with the code it shows
+    on its line (the finding about the code's capability is kept, unless it is milder)."""
     kept: dict[tuple[object, ...], Finding] = {}
     for finding in sorted(found, key=findings.order):
         kept.setdefault((*_place(finding), finding.capability), finding)
-    about_code = {_place(f) for f in kept.values() if f.capability is not None}
+    worst_about_code: dict[tuple[object, ...], Severity] = {}
+    for finding in kept.values():
+        if finding.capability is not None:
+            place = _place(finding)
+            worst_about_code[place] = max(finding.severity,
+                                          worst_about_code.get(place, Severity.INFO))
     once: dict[tuple[object, ...], Finding] = {}
     for finding in kept.values():
-        if finding.capability is not None or _place(finding) not in about_code:
+        shown = worst_about_code.get(_place(finding))
+        if finding.capability is not None or shown is None or shown < finding.severity:
             once.setdefault(_identity(finding), finding)
     return list(once.values())
 

@@ -17,9 +17,11 @@ from verifier.catalog.popular import normalise, popular
 from verifier.catalog.threats import ThreatCatalog, threat_catalog
 from verifier.extract.facts import Risk
 from verifier.model import Evidence, Finding, Location
-from verifier.threats.base import ThreatFacts, matched, report, report_risk
+from verifier.threats.base import ThreatFacts, is_raw_ip, matched, report, report_risk
 
 _URL_HOST = re.compile(r"[a-z][a-z0-9+.-]*://(?:[^/@\s'\"]*@)?([^/:\s'\"]+)", re.IGNORECASE)
+_PLAIN = re.compile(r"(?:=|\s)['\"]?(?:http|ftp)://", re.IGNORECASE)
+"""An index given over plain http (or ftp)."""
 _VERSION = re.compile(r"[\[<>=!~;@\s(]")
 
 
@@ -70,8 +72,9 @@ def _typosquat(catalog: ThreatCatalog, facts: ThreatFacts,
 def _from_index(catalog: ThreatCatalog, facts: ThreatFacts, risk: Risk) -> Finding:
     hosts = sorted(set(_URL_HOST.findall(risk.text)))
     shown = f" ({', '.join(hosts)})" if hosts else ""
-    return report_risk(catalog, catalog.rule("install-from-index"), facts, risk,
-                       where=f"{shown}: {risk.text!r}")
+    plain = _PLAIN.search(risk.text) is not None or any(is_raw_ip(h) for h in hosts)
+    rule = catalog.rule("install-from-plain-index" if plain else "install-from-index")
+    return report_risk(catalog, rule, facts, risk, where=f"{shown}: {risk.text!r}")
 
 
 def _runs_unknown(catalog: ThreatCatalog, facts: ThreatFacts) -> Iterator[Finding]:
