@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import posixpath
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -396,7 +397,15 @@ def _sources(effect: Effect, args: Args) -> list[str]:
 
 
 def _dest(effect: Effect, args: Args) -> list[str]:
-    return [path_scope(a) for a in args.operands[-1:]]
+    """The destination of ``cp``/``mv``; into a folder written with a trailing ``/``
+    (``cp -r tool ~/.claude/skills/``) each source lands under its own name there."""
+    if len(args.operands) < 2:
+        return [path_scope(a) for a in args.operands[-1:]]
+    *sources, destination = args.operands
+    if not destination.endswith("/"):
+        return [path_scope(destination)]
+    return [path_scope(destination + posixpath.basename(source.rstrip("/")))
+            for source in sources]
 
 
 def _packages(effect: Effect, args: Args) -> list[str]:
