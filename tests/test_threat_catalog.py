@@ -229,7 +229,8 @@ def _elevated(command: str, installs: tuple[str, ...]) -> str:
 
 def test_sudo_installing_named_packages_is_medium() -> None:
     assert _elevated("sudo apt-get install", ("apt:jq", "apt:curl")) == "elevated-install"
-    assert _elevated("sudo dnf install", ()) == "elevated-install"  # no package evidence
+    assert _elevated("sudo dnf install", ("dnf:jq",)) == "elevated-install"
+    assert _elevated("sudo pacman", ("pacman:python-shodan",)) == "elevated-install"
     assert _elevated("sudo apt update", ()) == "elevated-install"
     assert _rule("privilege", "elevated-install").severity.name == "MEDIUM"
 
@@ -238,6 +239,7 @@ def test_sudo_installing_named_packages_is_medium() -> None:
     ("sudo apt-get install", ("apt:./agent.deb",)),  # a local file, not a named package
     ("sudo apt-get install", ("apt:*",)),             # a package from a variable
     ("sudo rm", ()),
+    ("sudo pacman", ()),                              # -R removes: no package installed
     ("sudo pip install x", ("pip:x",)),               # not the system's package manager
 ])
 def test_other_elevated_commands_are_high(command: str, installs: tuple[str, ...]) -> None:

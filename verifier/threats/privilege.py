@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from verifier.capability import Kind
+from verifier.capability import Capability, Kind
 from verifier.catalog.threats import ThreatCatalog, ThreatRule, threat_catalog
 from verifier.model import Evidence, Finding
 from verifier.threats.base import ThreatFacts, in_rule, matched, report
@@ -36,9 +36,15 @@ def elevated_rule(catalog: ThreatCatalog, facts: ThreatFacts, evidence: Evidence
     install = catalog.rule("elevated-install")
     packages = [e.capability.scope for e in facts.evidence(Kind.CODE_INSTALL)
                 if e.location == evidence.location]
-    if in_rule(install, evidence.capability) and all(map(_named, packages)):
+    named = bool(packages) and all(map(_named, packages))
+    if in_rule(install, evidence.capability) and (named or _refresh(evidence.capability)):
         return install
     return catalog.rule("elevated")
+
+
+def _refresh(capability: Capability) -> bool:
+    """A refresh of the package index (``sudo apt-get update``), which installs nothing."""
+    return capability.scope.rsplit(" ", 1)[-1] in ("update", "makecache", "refresh")
 
 
 def _named(package: str) -> bool:
