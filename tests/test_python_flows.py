@@ -71,6 +71,8 @@ def test_a_key_file_through_a_parameter_into_a_request_body() -> None:
         # the parameter keeps its unknown value too: the Request's host may be any
         ("fs.read(~/.ssh/id_rsa)", 5, "net.connect(x.example.net)", 3, (5, 6)),
         ("fs.read(~/.ssh/id_rsa)", 5, "net.connect(*)", 3, (5, 6)),
+        # urlopen sends the prepared request: the host it carries, and its unknown value
+        ("fs.read(~/.ssh/id_rsa)", 5, "net.connect(x.example.net)", 4, (5, 6, 3)),
         ("fs.read(~/.ssh/id_rsa)", 5, "net.connect(*)", 4, (5, 6, 3))}
     steps = {tuple(s.what for s in f.steps) for f in facts.flows}
     assert ("assigned to key", "passed to send() as body") in steps
