@@ -17,6 +17,7 @@ Token = str
 """A single literal character, or one of ``STAR``, ``DSTAR``, ``ANY``."""
 
 
+@lru_cache(maxsize=1 << 14)
 def tokenize(glob: str, sep: str | None) -> tuple[Token, ...]:
     """Split a glob into literal characters and wildcard tokens."""
     tokens: list[Token] = []

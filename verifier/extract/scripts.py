@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 
 from verifier.extract.values import HOLE
 
@@ -24,7 +25,9 @@ def bundled_script(words: list[str], files: frozenset[str], current: str) -> str
     return None
 
 
+@lru_cache(maxsize=1 << 16)
 def _skill_file(word: str, files: frozenset[str], current: str) -> str | None:
+    # Cached: the markdown asks this of every path-like word of every line.
     if HOLE in word:
         return None
     for prefix in ("${SKILL_DIR}/", "./"):
