@@ -48,10 +48,10 @@ def load_manifest(root: Path, manifest: Path | None, *, strict: bool = False) ->
     if isinstance(text, Problem):
         return _manifest(manifest, None, [codex, ([], [_invalid(text)])])
     parts = split_frontmatter(text)
-    loaded = _frontmatter(manifest, parts)
-    if isinstance(loaded, Finding):
-        return _manifest(manifest, None, [codex, ([], [loaded])], parts)
-    loaded, tolerated = loaded
+    read = _frontmatter(manifest, parts)
+    if isinstance(read, Finding):
+        return _manifest(manifest, None, [codex, ([], [read])], parts)
+    loaded, tolerated = read
     document, problems = resolve_metadata(loaded)
     problems += tolerated
     problems += frontmatter_findings(document, strict) + _name_findings(root, document)

@@ -74,13 +74,14 @@ def report(catalog: ThreatCatalog, rule: ThreatRule, facts: ThreatFacts, evidenc
 
 
 def report_risk(catalog: ThreatCatalog, rule: ThreatRule, facts: ThreatFacts, risk: Risk,
-                *, severity: Severity | None = None, **fields: str) -> Finding:
-    """A finding of ``rule`` at a risky instruction or command, quoting it."""
+                *, severity: Severity | None = None, where: str | None = None) -> Finding:
+    """A finding of ``rule`` at a risky instruction or command, quoting it (or saying
+    ``where`` instead)."""
+    quote = f": {risk.text!r}" if where is None else where
     return findings.make(catalog.code, risk.location,
                          severity=rule.severity if severity is None else severity,
                          witness=facts.graph.witness_to(risk.location), detail=rule.detail,
-                         **{"where": f": {risk.text!r}", "origin": f": {risk.text!r}",
-                            **fields})
+                         where=quote, origin=quote)
 
 
 def in_rule(rule: ThreatRule, capability: Capability) -> bool:
