@@ -105,3 +105,19 @@ def html_report(tmp_path_factory: pytest.TempPathFactory) -> HtmlReport:
     args = ("check", "corpus", folder / "hostile")
     assert skillbound(*args, "--format", "html", "-o", output, cwd=ROOT).code == 1
     return HtmlReport(output, skillbound(*args, "--format", "json", cwd=ROOT).json())
+
+
+def drain(leader: int) -> str:
+    """Everything a pseudo-terminal's other end wrote, until it closed (the caller closes
+    its own copy of that end first)."""
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # Linux reports the closed end as EIO
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace")

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import skillbound, write_skill
+from tests.conftest import drain, skillbound, write_skill
 from verifier.report.colour import colourise
 
 
@@ -76,18 +76,9 @@ def _on_a_terminal(cwd: Path, environment: dict[str, str]) -> str:
     process = subprocess.Popen([sys.executable, "-m", "verifier", "check", "demo"], cwd=cwd,
                                stdout=follower, stderr=subprocess.DEVNULL, env=environment)
     os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
+    written = drain(leader)
     process.wait(timeout=120)
-    os.close(leader)
-    return b"".join(chunks).decode("utf-8", "replace")
+    return written
 
 
 def test_colourise_paints_verdicts_and_severities_only() -> None:

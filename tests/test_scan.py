@@ -11,7 +11,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from tests.conftest import CORPUS, Run, skillbound, write_skill
+from tests.conftest import CORPUS, Run, drain, skillbound, write_skill
 from verifier.schemas import load_schema
 
 REPORT = load_schema("report")
@@ -206,18 +206,8 @@ def test_progress_bar_only_on_a_terminal_outside_ci(tmp_path: Path) -> None:
              "jsonl", "--quiet"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
             stderr=follower, timeout=120)
         os.close(follower)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        os.close(leader)
         assert process.returncode == 0
-        return b"".join(chunks).decode("utf-8", "replace")
+        return drain(leader)
 
     assert "scanning" in stderr_on_a_terminal(None)
     assert stderr_on_a_terminal("true") == ""
