@@ -35,6 +35,7 @@ from verifier.extract.shellflows import ShellFlow as ShellFlow
 from verifier.extract.shellnodes import (SHELLS, fetched, first_error_line, last_command, line,
                                          lookup, own_parts, parse, reads_stdin, runs_fetched)
 from verifier.extract.shelltext import printed
+from verifier.extract.treewalk import descendants
 from verifier.extract.values import HOLE
 from verifier.model import Evidence, Location
 
@@ -239,10 +240,7 @@ class _Walker:
 
     def _collect_definitions(self, root: tree_sitter.Node) -> None:
         """The script's functions, and its aliases (``alias g='curl -s'``)."""
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            stack.extend(node.children)
+        for node in descendants(root):
             name = node.child_by_field_name("name")
             if node.type == "function_definition" and name is not None and name.text:
                 body = node.child_by_field_name("body")

@@ -16,6 +16,7 @@ from verifier.capability import ANY, Capability
 from verifier.catalog import Effect, Entry
 from verifier.extract.scopes import url_scope
 from verifier.extract.shelltext import ansi_c, printed
+from verifier.extract.treewalk import descendants
 from verifier.extract.values import HOLE, Const
 
 _HOSTLIKE = re.compile(r"^[\w.-]+\.[a-z]{2,}(?::\d+)?(?:/|$)", re.IGNORECASE)
@@ -39,9 +40,7 @@ class Words:
 
     def collect_assignments(self, root: tree_sitter.Node) -> None:
         """Record every ``NAME=value`` of the script (flow-insensitive, like Python's)."""
-        stack = [root]
-        while stack:
-            node = stack.pop()
+        for node in descendants(root):
             if node.type == "variable_assignment":
                 name = node.child_by_field_name("name")
                 value = node.child_by_field_name("value")
@@ -65,7 +64,6 @@ class Words:
             elif node.type == "command" and self._reader(node):
                 for read in read_variables(self.argv(node)[1:]):
                     self.constants.setdefault(read, []).append(HOLE)
-            stack.extend(node.children)
 
     @staticmethod
     def _reader(node: tree_sitter.Node) -> bool:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import ast
 import warnings
-from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING
 
 from verifier.catalog import load_catalog
+from verifier.extract.treewalk import descendants
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -91,7 +91,7 @@ def javascript_free(code: str, grammar: str) -> set[str]:
     root = parser(grammar).parse(code.encode("utf-8", "surrogatepass")).root_node
     read: set[str] = set()
     bound: set[str] = set()
-    for node in _walk(root):
+    for node in descendants(root):
         if node.type not in ("identifier", "shorthand_property_identifier_pattern"):
             continue
         name = node.text.decode("utf-8", "replace") if node.text else ""
@@ -108,12 +108,3 @@ def _binds(node: Node) -> bool:
         return True
     named = parent.child_by_field_name("name") or parent.child_by_field_name("parameter")
     return parent.type in _NAMED_BINDERS and named is not None and named == node
-
-
-def _walk(root: Node) -> Iterator[Node]:
-    """Every node of a tree, without recursion (fences may nest deeply)."""
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(node.children)
