@@ -223,7 +223,7 @@ def _elevated(command: str, installs: tuple[str, ...]) -> str:
     found = {Capability(Kind.CODE_INSTALL, i): (Evidence(Capability(Kind.CODE_INSTALL, i),
                                                          where, "apt-get install"),)
              for i in installs}
-    facts = ThreatFacts(None, {run.capability: (run,), **found}, (), ())  # type: ignore[arg-type]
+    facts = ThreatFacts(None, {run.capability: (run,), **found}, (), (), {})  # type: ignore[arg-type]
     return elevated_rule(threat_catalog("privilege"), facts, run).id
 
 

@@ -33,8 +33,6 @@ CODE_KINDS = frozenset(Kind) - {Kind.AGENT_TOOL, Kind.AGENT_INVOKE}
 
 DYNAMIC_DETAILS = {
     "eval": "code built at run time is evaluated",
-    "decode": "decoded text is run (decode-and-run)",
-    "shell-pipe": "fetched text is piped into a shell",
     "import": "a module whose name is computed at run time is imported, or a star import "
               "binds names skillbound cannot enumerate",
     "reflection": "a function is looked up by a name computed at run time",

@@ -27,11 +27,18 @@ class ThreatFacts:
     capabilities: dict[Capability, tuple[Evidence, ...]]
     flows: tuple[Flow, ...]
     risks: tuple[Risk, ...]
+    by_sink: dict[Evidence, tuple[Flow, ...]]
+    """The flows grouped by the evidence they end at."""
 
     @classmethod
     def of(cls, graph: CapabilityGraph) -> ThreatFacts:
         """The facts of one skill's graph."""
-        return cls(graph, graph.capabilities(), graph.flows(), graph.risks())
+        flows = graph.flows()
+        grouped: dict[Evidence, list[Flow]] = {}
+        for flow in flows:
+            grouped.setdefault(flow.sink, []).append(flow)
+        return cls(graph, graph.capabilities(), flows, graph.risks(),
+                   {sink: tuple(group) for sink, group in grouped.items()})
 
     def evidence(self, kind: Kind) -> Iterator[Evidence]:
         """Every piece of evidence of capabilities of ``kind``."""
@@ -41,18 +48,7 @@ class ThreatFacts:
 
     def flows_into(self, sink: Evidence) -> tuple[Flow, ...]:
         """The flows that end at this evidence."""
-        return self._by_sink().get(sink, ())
-
-    def _by_sink(self) -> dict[Evidence, tuple[Flow, ...]]:
-        """The flows grouped by the evidence they end at, built once."""
-        index: dict[Evidence, tuple[Flow, ...]] | None = self.__dict__.get("_sinks")
-        if index is None:
-            grouped: dict[Evidence, list[Flow]] = {}
-            for flow in self.flows:
-                grouped.setdefault(flow.sink, []).append(flow)
-            index = {sink: tuple(flows) for sink, flows in grouped.items()}
-            object.__setattr__(self, "_sinks", index)
-        return index
+        return self.by_sink.get(sink, ())
 
     def risks_of(self, kinds: tuple[str, ...]) -> Iterator[Risk]:
         """The risks whose kind is one of ``kinds``."""
