@@ -14,6 +14,7 @@ match a threat catalog's pattern are risks.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -364,11 +365,11 @@ class _Walker:
         # What the embedded code does among itself is not a flow between its lines' shell
         # words: it is filed apart from the command.
         command, self.at = self.at, DETACHED
-        inner = _Inner()
-        for capability, inner_via in _embedded(text, language, self.files, self.current,
-                                               self.depth + 1, self.invokes, line, inner):
+        inner = _embedded(text, language, self.files, self.current, self.depth + 1)
+        for capability, inner_via in inner.found:
             self.add(capability, line, f"{via} -> {inner_via}")
         self.at = command
+        self.invokes += [(target, line) for target in inner.invokes]
         self.embedded += [ShellFlow(Found(source, line, f"{via} -> {source_via}"),
                                     Found(sink, line, f"{via} -> {sink_via}"),
                                     tuple((line, what) for what in steps), origin)
@@ -467,12 +468,15 @@ _InnerFlow = tuple[_End, _End, tuple[str, ...], str]
 """A flow of embedded code: source and sink (capability, via), what its steps do, origin."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Inner:
-    """What embedded code yields besides capabilities: its flows, and its risks (kind, text)."""
+    """What code embedded in shell text can do: its capabilities (capability, via), the
+    bundled files it runs, its data flows and its risks (kind, text)."""
 
-    flows: list[_InnerFlow] = field(default_factory=list)
-    risks: list[tuple[str, str]] = field(default_factory=list)
+    found: tuple[_End, ...] = ()
+    invokes: tuple[str, ...] = ()
+    flows: tuple[_InnerFlow, ...] = ()
+    risks: tuple[tuple[str, str], ...] = ()
 
 
 def _inner_flow(flow: DataFlow) -> _InnerFlow:
@@ -480,38 +484,45 @@ def _inner_flow(flow: DataFlow) -> _InnerFlow:
             tuple(step.what for step in flow.steps), flow.origin)
 
 
-def _embedded(text: str, language: str, files: frozenset[str], current: str, depth: int,
-              invokes: list[tuple[str, int]], line: int, inner: _Inner
-              ) -> list[tuple[Capability, str]]:
-    """Capabilities of code in another language found inside shell text (its data flows
-    and risks are added to ``inner``)."""
+def _unparseable(what: str) -> _Inner:
+    return _Inner(found=((Capability.of(Kind.CODE_DYNAMIC, "eval"), what),))
+
+
+@functools.lru_cache(maxsize=256)
+def _embedded(text: str, language: str, files: frozenset[str], current: str, depth: int
+              ) -> _Inner:
+    """What code in another language found inside shell text can do. Cached: a function's
+    body is judged again at each call with its arguments, and the code it embeds (a
+    here-document, ``python -c``) is the same text every time."""
     if language == "shell":
         analysis = analyse_shell(text, files, current, depth)
         if analysis.unparseable:
-            return [(Capability.of(Kind.CODE_DYNAMIC, "eval"), "unparseable code")]
-        invokes.extend((target, line) for target, _ in analysis.invokes)
-        inner.flows.extend(((f.source.capability, f.source.via), (f.sink.capability, f.sink.via),
-                            tuple(what for _, what in f.steps), f.origin) for f in analysis.flows)
-        inner.risks.extend((kind, text) for kind, _, text in analysis.risks)
-        return [(f.capability, f.via) for f in analysis.found]
+            return _unparseable("unparseable code")
+        return _Inner(tuple((f.capability, f.via) for f in analysis.found),
+                      tuple(target for target, _ in analysis.invokes),
+                      tuple(((f.source.capability, f.source.via),
+                             (f.sink.capability, f.sink.via),
+                             tuple(what for _, what in f.steps), f.origin)
+                            for f in analysis.flows),
+                      tuple((kind, text) for kind, _, text in analysis.risks))
     if language == "python":
         from verifier.extract.python import extract_python  # cycle: Python runs shell too
         facts = extract_python(Path(current), current, text.encode(), files)
         if isinstance(facts, Unverifiable):
-            return [(Capability.of(Kind.CODE_DYNAMIC, "eval"), "unparseable code")]
-        invokes.extend((i.target, line) for i in facts.invokes)
-        inner.flows.extend(_inner_flow(flow) for flow in facts.flows)
-        inner.risks.extend((risk.kind, risk.text) for risk in facts.risks)
-        return [(e.capability, e.via) for e in facts.evidence]
+            return _unparseable("unparseable code")
+        return _Inner(tuple((e.capability, e.via) for e in facts.evidence),
+                      tuple(i.target for i in facts.invokes),
+                      tuple(_inner_flow(flow) for flow in facts.flows),
+                      tuple((risk.kind, risk.text) for risk in facts.risks))
     if language == "node":
         try:
             from verifier.extract.javascript import extract_javascript
         except ImportError:  # pragma: no cover - JavaScript analysis ships with this module
-            return [(Capability.of(Kind.CODE_DYNAMIC, "eval"), "node code")]
+            return _unparseable("node code")
         js = extract_javascript(Path(current), current, text.encode(), files)
         if isinstance(js, Unverifiable):
-            return [(Capability.of(Kind.CODE_DYNAMIC, "eval"), "unparseable code")]
-        inner.flows.extend(_inner_flow(flow) for flow in js.flows)
-        inner.risks.extend((risk.kind, risk.text) for risk in js.risks)
-        return [(e.capability, e.via) for e in js.evidence]
-    return [(Capability.of(Kind.CODE_DYNAMIC, "eval"), f"{language} code")]
+            return _unparseable("unparseable code")
+        return _Inner(tuple((e.capability, e.via) for e in js.evidence), (),
+                      tuple(_inner_flow(flow) for flow in js.flows),
+                      tuple((risk.kind, risk.text) for risk in js.risks))
+    return _unparseable(f"{language} code")
