@@ -6,6 +6,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from verifier import glob
 
@@ -156,7 +157,10 @@ def _join_anchor(anchor: str, parts: list[str]) -> str:
     return f"{anchor}/{body}" if body else anchor
 
 
+@lru_cache(maxsize=1 << 16)
 def _covers_path(wide: str, narrow: str) -> bool:
+    """Every reading of ``narrow`` is included in a reading of ``wide`` (cached: the same
+    rule and policy globs are compared with the same paths skill after skill)."""
     return all(any(glob.includes(w, n, "/") for w in glob.path_variants(wide))
                for n in glob.path_variants(narrow))
 

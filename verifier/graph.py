@@ -91,6 +91,7 @@ class CapabilityGraph:
         self._flows: list[Flow] = []
         self._risks: list[Risk] = []
         self._shown: dict[str, str] = {}
+        self._paths: dict[Node, dict[Node, list[Node]]] = {}
 
     @classmethod
     def build(cls, root: Path, manifest: Manifest,
@@ -177,13 +178,20 @@ class CapabilityGraph:
         """The chain from SKILL.md to the call site, as display strings."""
         relative = self._relative.get(evidence.location.path, "")
         target = _site(relative, evidence.location)
-        reach = nx.subgraph_view(self.graph, filter_edge=_reaches)
         start = _file(self.manifest)
-        try:
-            path = nx.shortest_path(reach, start, target, weight="weight")
-        except (nx.NetworkXNoPath, nx.NodeNotFound):
-            path = [start, *nx.shortest_path(reach, SKILL, target, weight="weight")[1:]]
+        path = self._paths_from(start).get(target)
+        if path is None:  # a file SKILL.md does not lead to: from the skill itself
+            path = [start, *self._paths_from(SKILL)[target][1:]]
         return tuple(self._label(node) for node in path)
+
+    def _paths_from(self, start: Node) -> dict[Node, list[Node]]:
+        """The shortest path from ``start`` to every node it reaches, found once (the graph
+        is only queried once built)."""
+        if start not in self._paths:
+            reach = nx.subgraph_view(self.graph, filter_edge=_reaches)
+            self._paths[start] = (nx.single_source_dijkstra_path(reach, start, weight="weight")
+                                  if start in self.graph else {})
+        return self._paths[start]
 
     def risks(self) -> tuple[Risk, ...]:
         """Dangerous instructions in the skill's markdown, sorted."""

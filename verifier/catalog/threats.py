@@ -27,13 +27,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
 import yaml
 
-from verifier.capability import FS_KINDS, Capability
+from verifier.capability import FS_KINDS, Capability, Kind
 from verifier.catalog import SafeLoader
 from verifier.model import Severity
 from verifier.resources import builtin_resources
@@ -73,6 +73,11 @@ class ThreatRule:
     not_via: tuple[str, ...] = ()
     example: Example | None = None
     counter: Example | None = None
+
+    @cached_property
+    def kinds(self) -> frozenset[Kind]:
+        """The kinds of the rule's capabilities: no other kind can match it."""
+        return frozenset(capability.kind for capability in self.capabilities)
 
     def reads(self, via: str) -> bool:
         """Whether evidence from this API or command is the rule's (``via``/``not-via``); a

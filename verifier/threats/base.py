@@ -86,6 +86,8 @@ def in_rule(rule: ThreatRule, capability: Capability) -> bool:
     when it says so); an ``exact`` rule compares by equality, and ``unless`` exempts."""
     if rule.exact:
         return capability in rule.capabilities
+    if capability.kind not in rule.kinds:
+        return False
     return any(c.covers(capability) for c in rule.capabilities) and not any(
         c.covers(capability) for c in rule.unless)
 
