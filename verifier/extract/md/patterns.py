@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from verifier.catalog import SafeLoader
+from verifier.prefilter import Needed, needed
 
 RISK_KINDS = frozenset({"download-and-run", "shell-pipe", "decode-and-run", "archive-run",
                         "disable-safety", "conceal", "override", "collect-secrets",
@@ -42,6 +43,8 @@ class RiskPattern:
     unless: re.Pattern[str] | None
     example: str
     counter: str | None
+    needs: Needed = None
+    """Text one of which every match of ``pattern`` contains (``verifier.prefilter``)."""
 
 
 @dataclass(frozen=True)
@@ -94,10 +97,11 @@ def _risk(raw: dict[str, Any]) -> RiskPattern:
     if raw["kind"] not in RISK_KINDS or raw["where"] not in WHERE:
         raise ValueError(f"markdown.yaml: bad kind or where in {raw['id']!r}")
     near = raw.get("near", {})
-    return RiskPattern(raw["id"], raw["kind"], raw["where"], re.compile(raw["pattern"], FLAGS),
+    pattern = re.compile(raw["pattern"], FLAGS)
+    return RiskPattern(raw["id"], raw["kind"], raw["where"], pattern,
                        _compile(raw.get("with")), _compile(near.get("pattern")),
                        int(near.get("lines", 0)), _compile(raw.get("unless")), raw["example"],
-                       raw.get("counter"))
+                       raw.get("counter"), needed(pattern))
 
 
 def normalise(code: str, placeholders: tuple[Placeholder, ...]) -> str:

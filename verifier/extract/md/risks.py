@@ -19,6 +19,7 @@ from verifier.extract.md.units import Block, Text, Unit, body, description, unit
 from verifier.extract.scopes import url_scope
 from verifier.extract.values import Const
 from verifier.model import Evidence, Location
+from verifier.prefilter import fold, may_match
 
 MAX_QUOTE = 160
 HIDDEN = "hidden-text"
@@ -65,11 +66,15 @@ def find_risks(units: Sequence[Unit], lines: Sequence[str], path: Path,
 def _present(units: Sequence[Unit], patterns: Sequence[RiskPattern]
              ) -> list[RiskPattern]:
     """The patterns that match somewhere in the texts they look at: one search of all the
-    units' texts (each unit's text is part of it) spares a search per unit for the rest."""
+    units' texts (each unit's text is part of it) spares a search per unit for the rest, and
+    is itself skipped when the text lacks every word a match needs."""
     joined: dict[str, str] = {}
+    folded: dict[str, str] = {}
     for where in {pattern.where for pattern in patterns}:
         joined[where] = "\n".join(t for t in (_searched(u, where) for u in units) if t)
-    return [p for p in patterns if p.pattern.search(joined[p.where])]
+        folded[where] = fold(joined[where])
+    return [p for p in patterns
+            if may_match(p.needs, folded[p.where]) and p.pattern.search(joined[p.where])]
 
 
 def fetched_urls(units: Sequence[Unit], path: Path, knowledge: Knowledge) -> set[Evidence]:
