@@ -62,11 +62,15 @@ def _mentions(found: Sequence[Unit], relative: str, files: frozenset[str],
               suffixes: tuple[str, ...]) -> set[Invocation]:
     """Bundled scripts and markdown files the text names: the agent runs or follows them."""
     invokes: set[Invocation] = set()
+    names = {posixpath.basename(f) for f in files if posixpath.splitext(f)[1] in suffixes}
     for unit in found:
         text = unit.code if isinstance(unit, Block) else unit.text
         for number, line in enumerate(text.split("\n"), start=unit.line):
             for word in _PATHLIKE.findall(line):
-                target = bundled_script([word.rstrip(".")], files, relative)
+                word = word.rstrip(".")
+                if ".." not in word and word.rstrip("/.").rsplit("/", 1)[-1] not in names:
+                    continue  # it ends in no file name that could count: nothing to resolve
+                target = bundled_script([word], files, relative)
                 if target and target != relative and posixpath.splitext(target)[1] in suffixes:
                     invokes.add(Invocation("", target, number))
     return invokes
