@@ -1,6 +1,7 @@
 """How skillbound judges real published skills (not a test: it prints figures).
 
-    python tests/benchmarks/calibration.py [CORPUS] [--compare OTHER_SKILLBOUND] [--list]
+    python tests/benchmarks/calibration.py [CORPUS] [--compare OTHER_SKILLBOUND [--repeat N]]
+                                           [--list]
 
 Scans the calibration corpus (default ``../shared/calibration/skills``: 528 public skills
 nobody on this project wrote) with this checkout's ``skillbound scan``, cold (no cache), and
@@ -8,7 +9,9 @@ prints: the number of skills and of verdicts, the fail rate, the finding codes o
 critical findings on failing skills, and — with ``--list`` — every failing skill with the
 findings that make it fail, for the triage file (``tests/benchmarks/calibration-triage.md``).
 ``--compare EXE`` scans the same corpus with another ``skillbound`` executable in the same
-run (for example an installed older version) and prints both wall times and their ratio.
+run (for example an installed older version) and prints both wall times and their ratio;
+with ``--repeat N`` the two scans alternate N times and the medians are compared (a busy
+machine then skews both alike).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import statistics
 import subprocess
 import sys
 import time
@@ -70,20 +74,30 @@ def failing(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _seconds(values: list[float]) -> str:
+    return ", ".join(f"{value:.1f}" for value in values) + " s"
+
+
 def main() -> None:
     """Scan, print the figures, optionally compare with another executable."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT)
     parser.add_argument("--compare", metavar="EXE", help="another skillbound to time")
     parser.add_argument("--list", action="store_true", help="list every failing skill")
+    parser.add_argument("--repeat", type=int, default=1, metavar="N",
+                        help="with --compare: alternate the two scans N times, compare medians")
     args = parser.parse_args()
     rows, elapsed = scan([sys.executable, "-m", "verifier"], args.corpus)
     print(summary(rows))
     print(f"scan time: {elapsed:.1f} s")
     if args.compare:
-        _, other = scan([args.compare], args.corpus)
-        print(f"scan time of {args.compare}: {other:.1f} s; this one / that one = "
-              f"{elapsed / other:.2f}")
+        ours, theirs = [elapsed], [scan([args.compare], args.corpus)[1]]
+        for _ in range(args.repeat - 1):
+            ours.append(scan([sys.executable, "-m", "verifier"], args.corpus)[1])
+            theirs.append(scan([args.compare], args.corpus)[1])
+        mine, other = statistics.median(ours), statistics.median(theirs)
+        print(f"scan times of this one: {_seconds(ours)}; of {args.compare}: {_seconds(theirs)}")
+        print(f"median {mine:.1f} s vs {other:.1f} s; this one / that one = {mine / other:.2f}")
     if args.list:
         print(failing(rows))
 
