@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -202,7 +203,7 @@ _NORMALISE = {
     Kind.NET_CONNECT: _host, Kind.PROC_EXEC: _words, Kind.CODE_INSTALL: _install,
 }
 
-_COVERS = {
+_COVERS: dict[Kind, Callable[[str, str], bool]] = {
     Kind.FS_READ: _covers_path, Kind.FS_WRITE: _covers_path, Kind.FS_DELETE: _covers_path,
     Kind.NET_CONNECT: _covers_host, Kind.NET_LISTEN: _covers_glob, Kind.PROC_EXEC: _covers_argv,
     Kind.ENV_READ: _covers_glob, Kind.CODE_DYNAMIC: _covers_glob,

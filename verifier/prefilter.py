@@ -11,13 +11,14 @@ whose literal text cannot be worked out (``None``) is always searched.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Sequence
 from typing import Any
 
-try:
-    from re import _constants as _op
-    from re import _parser
+try:  # the standard library's own regular-expression parser (not a public module)
+    _parser: Any = importlib.import_module("re._parser")
+    _op: Any = importlib.import_module("re._constants")
 except ImportError:  # pragma: no cover - another Python's private layout: no prefilter
     _parser = None
 
