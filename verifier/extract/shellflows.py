@@ -5,9 +5,10 @@ expansion, a redirected statement's command); this pass then follows values thro
 a command's own reads reach its own sinks, the previous stage of a pipeline reaches the next
 one's, a command substitution or a here-document reaches the command it belongs to, a variable
 carries what the assignments that reach its use hold (``NAME=…``, ``read NAME``, ``for NAME
-in …``), and a function's ``$1`` what its calls pass. Two commands that merely share a script
-are not a flow. A file written and later read is stated as two flows (the graph joins them);
-a file fetched and later run is a ``code.dynamic(download)`` sink reached from the fetch.
+in …``), a function's ``$1`` what its calls pass, and a call what its function prints
+(``collect | curl``). Two commands that merely share a script are not a flow. A file written
+and later read is stated as two flows (the graph joins them); a file fetched and later run is
+a ``code.dynamic(download)`` sink reached from the fetch.
 """
 
 from __future__ import annotations
@@ -103,6 +104,8 @@ class Tracer:
     """The calls of each of the script's functions, whose arguments are its ``$1``, ``$@``."""
     nodes: dict[str, list[tree_sitter.Node]] = field(default_factory=dict)
     """The tree's nodes of the kinds that matter here (``KINDS``), by kind."""
+    bodies: dict[str, list[tree_sitter.Node]] = field(default_factory=dict)
+    """The bodies of the script's functions, by name (a name defined twice has two)."""
     _outputs: dict[int, list[Reached]] = field(default_factory=dict)
     _inputs: dict[int, list[Reached]] = field(default_factory=dict)
     _values: dict[int, list[Reached]] = field(default_factory=dict)
@@ -111,7 +114,9 @@ class Tracer:
     @classmethod
     def of(cls, ledger: Ledger) -> Tracer:
         """A tracer of the tree whose nodes the walker filed in ``ledger``."""
-        return cls(ledger, assignments(ledger.nodes), calls(ledger.nodes), ledger.nodes)
+        functions = bodies(ledger.nodes)
+        return cls(ledger, assignments(ledger.nodes), calls(ledger.nodes, functions),
+                   ledger.nodes, functions)
 
     def flows(self) -> list[ShellFlow]:
         """Every flow into a sink of a command of the tree."""
@@ -153,7 +158,8 @@ class Tracer:
         self._outputs[node.id] = []
         if node.type in ("command", "declaration_command"):
             own = self.ledger.by_node.get(node.id, [])
-            result = [(f, ()) for f in own if f.capability.kind in SOURCES] + self.inputs(node)
+            result = [(f, ()) for f in own if f.capability.kind in SOURCES] + \
+                self.inputs(node) + self._printed_by_function(node)
         elif node.type == "pipeline":
             result = self.output(node.named_children[-1]) if node.named_children else []
         else:  # a group or a loop: what it reads itself (< f), and what its parts print
@@ -162,6 +168,17 @@ class Tracer:
             result += [r for child in node.named_children for r in self.output(child)]
         self._outputs[node.id] = _unique(result)
         return self._outputs[node.id]
+
+    def _printed_by_function(self, command: tree_sitter.Node) -> list[Reached]:
+        """What the script's own function that ``command`` calls prints (``collect | curl``,
+        ``K=$(collect)``): what its body prints, with the call as a hop."""
+        name = command.child_by_field_name("name")
+        called = (name.text or b"").decode("utf-8", "replace") if name is not None else ""
+        printed: list[Reached] = []
+        for body in self.bodies.get(called, []):
+            hop = (line(command), f"printed by {called}")
+            printed += [(s, (*hops, hop)) for s, hops in self.output(body)]
+        return printed
 
     def _words(self, parts: Iterator[tree_sitter.Node]) -> list[Reached]:
         """The sources that the word nodes ``parts`` stand for."""
@@ -352,16 +369,24 @@ def _ancestors(node: tree_sitter.Node) -> list[tree_sitter.Node]:
     return found
 
 
-def calls(nodes: dict[str, list[tree_sitter.Node]]) -> dict[str, list[tree_sitter.Node]]:
-    """The commands of the tree that call a function the script defines, by its name."""
-    defined = {(name.text or b"").decode("utf-8", "replace")
-               for node in nodes["function_definition"]
-               if (name := node.child_by_field_name("name")) is not None}
+def bodies(nodes: dict[str, list[tree_sitter.Node]]) -> dict[str, list[tree_sitter.Node]]:
+    """The body of each function the script defines, by its name."""
     found: dict[str, list[tree_sitter.Node]] = {}
-    for node in nodes["command"] if defined else []:
+    for node in nodes["function_definition"]:
+        name, body = node.child_by_field_name("name"), node.child_by_field_name("body")
+        if name is not None and body is not None:
+            found.setdefault((name.text or b"").decode("utf-8", "replace"), []).append(body)
+    return found
+
+
+def calls(nodes: dict[str, list[tree_sitter.Node]], functions: dict[str, list[tree_sitter.Node]]
+          ) -> dict[str, list[tree_sitter.Node]]:
+    """The commands of the tree that call one of the script's ``functions``, by its name."""
+    found: dict[str, list[tree_sitter.Node]] = {}
+    for node in nodes["command"] if functions else []:
         name = node.child_by_field_name("name")
         called = (name.text or b"").decode("utf-8", "replace") if name is not None else ""
-        if called in defined:
+        if called in functions:
             found.setdefault(called, []).append(node)
     return found
 
