@@ -172,8 +172,7 @@ class Tracer:
     def _printed_by_function(self, command: tree_sitter.Node) -> list[Reached]:
         """What the script's own function that ``command`` calls prints (``collect | curl``,
         ``K=$(collect)``): what its body prints, with the call as a hop."""
-        name = command.child_by_field_name("name")
-        called = (name.text or b"").decode("utf-8", "replace") if name is not None else ""
+        called = _field(command, "name")
         printed: list[Reached] = []
         for body in self.bodies.get(called, []):
             hop = (line(command), f"printed by {called}")
@@ -199,8 +198,7 @@ class Tracer:
         function = parameter.parent
         while function is not None and function.type != "function_definition":
             function = function.parent
-        name = function.child_by_field_name("name") if function is not None else None
-        called = (name.text or b"").decode("utf-8", "replace") if name is not None else ""
+        called = _field(function, "name") if function is not None else ""
         if called not in self._arguments:
             self._arguments[called] = []
             passed: list[Reached] = []
@@ -236,9 +234,7 @@ class Tracer:
 
     def _piped(self, command: tree_sitter.Node) -> list[Reached]:
         """What the previous stage of the command's pipeline prints into it."""
-        name = command.child_by_field_name("name")
-        program = (name.text or b"").decode("utf-8", "replace").rsplit("/", 1)[-1] \
-            if name is not None else "command"
+        program = _field(command, "name").rsplit("/", 1)[-1] or "command"
         return self._previous(_stage(command), (line(command), f"piped into {program}"))
 
     def _documents(self, command: tree_sitter.Node) -> list[Reached]:
@@ -325,8 +321,7 @@ def assignments(nodes: dict[str, list[tree_sitter.Node]]) -> dict[str, list[Assi
 
 def _assigned(node: tree_sitter.Node) -> list[tuple[str, Assignment]]:
     """The variables one node assigns."""
-    name = node.child_by_field_name("name" if node.type != "for_statement" else "variable")
-    text = (name.text or b"").decode("utf-8", "replace") if name is not None else ""
+    text = _field(node, "name" if node.type != "for_statement" else "variable")
     if node.type == "variable_assignment":
         value = node.child_by_field_name("value")
         return [] if value is None or not text else [
@@ -373,9 +368,9 @@ def bodies(nodes: dict[str, list[tree_sitter.Node]]) -> dict[str, list[tree_sitt
     """The body of each function the script defines, by its name."""
     found: dict[str, list[tree_sitter.Node]] = {}
     for node in nodes["function_definition"]:
-        name, body = node.child_by_field_name("name"), node.child_by_field_name("body")
-        if name is not None and body is not None:
-            found.setdefault((name.text or b"").decode("utf-8", "replace"), []).append(body)
+        body, name = node.child_by_field_name("body"), _field(node, "name")
+        if body is not None and name:
+            found.setdefault(name, []).append(body)
     return found
 
 
@@ -384,11 +379,16 @@ def calls(nodes: dict[str, list[tree_sitter.Node]], functions: dict[str, list[tr
     """The commands of the tree that call one of the script's ``functions``, by its name."""
     found: dict[str, list[tree_sitter.Node]] = {}
     for node in nodes["command"] if functions else []:
-        name = node.child_by_field_name("name")
-        called = (name.text or b"").decode("utf-8", "replace") if name is not None else ""
+        called = _field(node, "name")
         if called in functions:
             found.setdefault(called, []).append(node)
     return found
+
+
+def _field(node: tree_sitter.Node, name: str) -> str:
+    """The text of a node's field (a command's or function's name), empty when it has none."""
+    child = node.child_by_field_name(name)
+    return (child.text or b"").decode("utf-8", "replace") if child is not None else ""
 
 
 def _stage(node: tree_sitter.Node) -> tree_sitter.Node:
