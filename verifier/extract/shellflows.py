@@ -122,8 +122,9 @@ class Tracer:
         """Every flow into a sink of a command of the tree."""
         self._warm()
         found: list[ShellFlow] = []
-        for node in self.nodes["command"]:
-            found += command_flows(self.ledger, node.id, self.inputs(node))
+        for node in self.nodes["command"]:  # a call's redirect gets what its function prints
+            found += command_flows(self.ledger, node.id,
+                                   self.inputs(node) + self._printed_by_function(node))
         for node in self.nodes["redirected_statement"]:
             if node.id in self.ledger.by_node:  # { env; } > f: the group's output
                 found += command_flows(self.ledger, node.id, self.output(node))
