@@ -40,7 +40,9 @@ def refusal(data: bytes, max_bytes: int = MAX_FILE_BYTES) -> Refusal | None:
     long_line = _long_line(data)
     if long_line is not None:
         return Refusal(f"has a line longer than {MAX_LINE_BYTES:,} bytes", long_line)
-    if sum(1 for _ in islice(_TOKEN.finditer(data), MAX_TOKENS + 1)) > MAX_TOKENS:
+    # A token is at least one byte: a file of fewer bytes cannot hold too many.
+    if len(data) > MAX_TOKENS and \
+            sum(1 for _ in islice(_TOKEN.finditer(data), MAX_TOKENS + 1)) > MAX_TOKENS:
         return Refusal(f"has more than {MAX_TOKENS:,} tokens, too many to analyse")
     return None
 
