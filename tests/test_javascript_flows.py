@@ -154,6 +154,29 @@ def test_a_response_read_in_callbacks_and_stored() -> None:
           (5, "stored in body")))}
 
 
+def test_callbacks_passed_by_name_carry_what_their_call_reads() -> None:
+    source = ('const https = require("https");\n'
+              'const fs = require("fs");\n'
+              'function save(chunk) {\n'
+              '  fs.appendFileSync("out.json", chunk);\n'
+              '}\n'
+              'const received = (res) => { res.on("data", save); };\n'
+              'https.get("https://d.example.org/data", received);\n')
+    assert flows(source) == {
+        ("net.connect(d.example.org)", 7, "fs.write(${WORKSPACE}/out.json)", 4,
+         ((6, "passed to get() callback as res"), (3, "passed to on() callback as chunk")))}
+
+
+def test_a_function_named_as_an_argument_but_bound_elsewhere_is_not_the_callback() -> None:
+    source = ('const https = require("https");\n'
+              'function send(body) {\n'
+              '  fetch("https://e.example.org", { method: "POST", body });\n'
+              '}\n'
+              'function other() { const send = () => 1; https.get("https://d.example.org", send); }\n'
+              'send("hello");\n')
+    assert flows(source) == set()
+
+
 def test_a_secret_stored_in_an_object_property() -> None:
     source = ('const payload = {};\n'
               'payload.token = process.env.GITHUB_TOKEN;\n'

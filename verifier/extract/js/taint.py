@@ -6,7 +6,8 @@ Taint is flow-insensitive like the bindings: a name carries what any of its bind
 ``x.k = v`` stores into it). Calls of the file's functions carry what those return; other
 calls carry what their arguments and receiver carry (``JSON.stringify``, ``Buffer.from``,
 ``.toString()``); a callback's parameters carry what its call reads (``https.get(u, res =>
-…)``) and what its receiver carries (``.then(cb)``). Each expression is traced once, and a
+…)``, or ``res.on("data", collect)`` with ``collect`` a function of the file) and what
+its receiver carries (``.then(cb)``). Each expression is traced once, and a
 value that depends on itself stops at the cycle.
 """
 
@@ -20,6 +21,7 @@ from verifier.extract.js.places import (CALLS, Places, Taint, arguments, brief, 
 from verifier.extract.js.scope import Binding, Expr, Scope
 from verifier.extract.js.stores import Stores, collect_stores, field_key, names
 from verifier.extract.js.syntax import CLASSES, FUNCTIONS, TYPE_WRAPPERS, Node, field, inner, text
+from verifier.extract.treewalk import descendants
 from verifier.extract.values import Func
 
 if TYPE_CHECKING:
@@ -43,6 +45,7 @@ class Tracer(Places):
         self._busy: set[int] = set()
         self._depth = 0
         self._names: dict[tuple[int, str], Taint] = {}
+        self._arguments: dict[str, list[Node]] | None = None
 
     @property
     def stores(self) -> Stores:
@@ -139,21 +142,53 @@ class Tracer(Places):
                 if not isinstance(key, str) or e.capability.scope in (key, "*")}
 
     def _callback(self, owner: Scope, name: str) -> Taint:
-        """A parameter of a function passed to a call: what that call reads or its receiver
-        carries (``https.get(u, res => …)``, ``fetch(u).then(r => …)``)."""
+        """A parameter of a function passed to a call, inline or by its name: what that call
+        reads or its receiver carries (``https.get(u, res => …)``, ``fetch(u).then(r => …)``,
+        ``res.on("data", collect)``)."""
         function = self.walker.binder.nodes.get(owner)
-        holder = function.parent if function is not None else None
-        call = holder.parent if holder is not None and holder.type == "arguments" else None
-        if function is None or call is None or call.type not in CALLS or \
-                name not in _parameter_names(function):
+        if function is None or name not in _parameter_names(function):
             return {}
-        target = field(call, "function")
-        receiver = field(target, "object") if target is not None and target.type in (
-            "member_expression", "subscript_expression") else None
-        found = merge(self.sources(call), self.taint(receiver, self.scope_of(call))
-                      if receiver is not None else {})
-        called = brief(field(target, "property") or target) if target is not None else "new"
-        return then(found, self.step(function, f"passed to {called}() callback as {name}"))
+        found: list[Taint] = []
+        for call in self._calls_given(function, owner):
+            target = field(call, "function")
+            receiver = field(target, "object") if target is not None and target.type in (
+                "member_expression", "subscript_expression") else None
+            read = merge(self.sources(call), self.taint(receiver, self.scope_of(call))
+                         if receiver is not None else {})
+            called = brief(field(target, "property") or target) if target is not None else "new"
+            found.append(then(read, self.step(function,
+                                              f"passed to {called}() callback as {name}")))
+        return merge(*found)
+
+    def _calls_given(self, function: Node, owner: Scope) -> list[Node]:
+        """The calls that take ``function`` as an argument: written there, or named there
+        (an identifier whose value is this function)."""
+        holder = function.parent
+        if holder is not None and holder.type == "arguments":
+            call = holder.parent
+            return [call] if call is not None and call.type in CALLS else []
+        given = []
+        for identifier in self._named_arguments().get(_bound_name(function), []):
+            values = self.walker.evaluator.evaluate(identifier, self.scope_of(identifier))
+            if any(isinstance(v, Func) and v.name == owner.name and
+                   v.file == self.walker.context.relative for v in values):
+                call = identifier.parent.parent if identifier.parent is not None else None
+                if call is not None and call.type in CALLS:
+                    given.append(call)
+        return given
+
+    def _named_arguments(self) -> dict[str, list[Node]]:
+        """Every identifier written as a call's argument in the file, by its name."""
+        if self._arguments is None:
+            root = next(iter(self.walker.binder.nodes.values()), None)
+            while root is not None and root.parent is not None:
+                root = root.parent
+            self._arguments = {}
+            for node in descendants(root) if root is not None else ():
+                if node.type == "identifier" and node.parent is not None and \
+                        node.parent.type == "arguments":
+                    self._arguments.setdefault(text(node), []).append(node)
+        return self._arguments
 
     def call(self, node: Node, scope: Scope) -> Taint:
         """What a call returns: its function's returns, else its arguments and receiver."""
@@ -187,6 +222,16 @@ class Tracer(Places):
 def _short(name: str) -> str:
     """The name a function is called by: ``new Client(k)`` calls ``Client.constructor``."""
     return name.removesuffix(".constructor").rsplit(".", 1)[-1]
+
+
+def _bound_name(function: Node) -> str:
+    """The name a function is bound to where it is written: ``function f(…)``, or the
+    variable of ``const f = (…) => …``; empty when it has none."""
+    name = field(function, "name")
+    if name is None and function.parent is not None and \
+            function.parent.type == "variable_declarator":
+        name = field(function.parent, "name")
+    return text(name) if name is not None and name.type == "identifier" else ""
 
 
 def _parameter_names(function: Node) -> set[str]:
