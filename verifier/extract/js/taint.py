@@ -150,9 +150,7 @@ class Tracer(Places):
             return {}
         found: list[Taint] = []
         for call in self._calls_given(function, owner):
-            target = field(call, "function")
-            receiver = field(target, "object") if target is not None and target.type in (
-                "member_expression", "subscript_expression") else None
+            target, receiver = field(call, "function"), _receiver(call)
             read = merge(self.sources(call), self.taint(receiver, self.scope_of(call))
                          if receiver is not None else {})
             called = brief(field(target, "property") or target) if target is not None else "new"
@@ -196,9 +194,7 @@ class Tracer(Places):
         local = [c.name for c in callees if isinstance(c, Func) and self._traced(c)]
         if local:
             return merge(*(self._returned(name) for name in local))
-        target = field(node, "function")
-        receiver = field(target, "object") if target is not None and target.type in (
-            "member_expression", "subscript_expression") else None
+        receiver = _receiver(node)
         given = arguments(node)
         return self.union([receiver, *given] if receiver is not None else given, scope)
 
@@ -222,6 +218,14 @@ class Tracer(Places):
 def _short(name: str) -> str:
     """The name a function is called by: ``new Client(k)`` calls ``Client.constructor``."""
     return name.removesuffix(".constructor").rsplit(".", 1)[-1]
+
+
+def _receiver(call: Node) -> Node | None:
+    """The object a method is called on (``res`` of ``res.on(…)``), if the call has one."""
+    target = field(call, "function")
+    if target is None or target.type not in ("member_expression", "subscript_expression"):
+        return None
+    return field(target, "object")
 
 
 def _bound_name(function: Node) -> str:
