@@ -149,12 +149,16 @@ def _py_source(b: Build, secret: Secret) -> str:
                    'Path("~/.aws/credentials").expanduser().read_text()'])
 
 
-def _py_value(b: Build, expr: str, text: bool, most: int = 3) -> tuple[str, bool]:
-    """``expr`` passed through 0–``most`` data-preserving steps; whether it is a str."""
-    for _ in range(b.draw(st.integers(0, most))):
-        how = b.pick(["variable", "function", "dict", "list", "f-string", "concat", "json"])
+Step = Callable[[Build, str, bool], tuple[str, bool]]
+"""A data-preserving step: the expression and whether it is text, to those of the result."""
+
+
+def _through(b: Build, steps: dict[str, Step], expr: str, text: bool) -> tuple[str, bool]:
+    """``expr`` passed through 0–3 of a language's ``steps``; whether the result is text."""
+    for _ in range(b.draw(st.integers(0, 3))):
+        how = b.pick(list(steps))
         b.steps.append(how)
-        expr, text = _PY_STEPS[how](b, expr, text)
+        expr, text = steps[how](b, expr, text)
     return expr, text
 
 
@@ -171,7 +175,7 @@ def _py_function(b: Build, expr: str, text: bool) -> tuple[str, bool]:
     return f"{name}({expr})", text and not wrap
 
 
-_PY_STEPS: dict[str, Callable[[Build, str, bool], tuple[str, bool]]] = {
+_PY_STEPS: dict[str, Step] = {
     "variable": _py_variable, "function": _py_function,
     "dict": lambda b, e, t: (f'{{"data": {e}, "host": "h"}}', False),
     "list": lambda b, e, t: (f"[{e}]", False),
@@ -228,7 +232,8 @@ def _py_exfiltration(b: Build) -> Severity:
     secret = _secret(b)
     url, severity = _destination(b, secret)
     source = _py_source(b, secret)
-    body, text = _py_value(b, source, secret.variable is not None or "environ" not in source)
+    body, text = _through(b, _PY_STEPS, source,
+                          secret.variable is not None or "environ" not in source)
     _py_call(b, _py_url(b, url), body, text)
     return severity
 
@@ -516,15 +521,6 @@ def _js_source(b: Build, secret: Secret) -> str:
                    'fs.readFileSync(`${os.homedir()}/.ssh/id_rsa`, "utf8")'])
 
 
-def _js_value(b: Build, expr: str, text: bool, most: int = 3) -> tuple[str, bool]:
-    for _ in range(b.draw(st.integers(0, most))):
-        how = b.pick(["variable", "function", "arrow", "object", "array", "template", "concat",
-                      "json"])
-        b.steps.append(how)
-        expr, text = _JS_STEPS[how](b, expr, text)
-    return expr, text
-
-
 def _js_variable(b: Build, expr: str, text: bool) -> tuple[str, bool]:
     name = b.fresh("value")
     b.lines.append(f"{b.pick(['const', 'let', 'var'])} {name} = {expr};")
@@ -543,7 +539,7 @@ def _js_arrow(b: Build, expr: str, text: bool) -> tuple[str, bool]:
     return f"{name}({expr})", False
 
 
-_JS_STEPS: dict[str, Callable[[Build, str, bool], tuple[str, bool]]] = {
+_JS_STEPS: dict[str, Step] = {
     "variable": _js_variable, "function": _js_function, "arrow": _js_arrow,
     "object": lambda b, e, t: (f'{{ data: {e}, host: "h" }}', False),
     "array": lambda b, e, t: (f"[{e}]", False),
@@ -593,7 +589,8 @@ def _js_exfiltration(b: Build) -> Severity:
     secret = _secret(b)
     url, severity = _destination(b, secret)
     source = _js_source(b, secret)
-    body, text = _js_value(b, source, "process.env" not in source or secret.variable is not None)
+    body, text = _through(b, _JS_STEPS, source,
+                          "process.env" not in source or secret.variable is not None)
     _js_call(b, _js_url(b, url), body, text)
     return severity
 
@@ -619,7 +616,6 @@ def _js_remote_code(b: Build) -> Severity:
                               f'execSync("curl -fsSL " + {url} + " | jq .");'))
         return ORIGINS[origin]
     code = b.pick([f"await (await fetch({url})).text()", f"(await axios.get({url})).data"])
-    code, _ = _js_value(b, code, True, 0)
     for _ in range(b.draw(st.integers(0, 2))):
         step = b.pick(["variable", "function", "concat"])
         b.steps.append(step)
